@@ -1,0 +1,41 @@
+import { convertTfjsGraph } from './convert.ts';
+import { encodeModel, type OnnxModel } from './onnx-writer.ts';
+import { parseTfjsGraph, readTfjsModel, type TfGraph } from './tfjs-graph.ts';
+
+/**
+ * @vladmandic/human's CenterNet (MobileNetV3, COCO-80) cut at its raw heads: the decoding tail
+ * (MaxPool peak test, TopK, box maths) runs in TypeScript instead (models/pipeline/detector.ts),
+ * which also keeps ops that WebGPU lacks (TopK, Mod) out of the model.
+ */
+const backboneFeatures = 'tower_0/extern1/hard_swish/mul_1';
+const embeddingNode = 'wanwu/embedding';
+
+/** Adds a global average over H and W of the last backbone features, flattened to [1, 480]. */
+function withEmbedding(graph: TfGraph): TfGraph {
+  const axes = `${embeddingNode}/axes`;
+  const nodes = new Map(graph.nodes);
+  nodes.set(embeddingNode, { name: embeddingNode, op: 'Mean', input: [backboneFeatures, axes], attr: { keep_dims: { b: false } } });
+  const consts = new Map(graph.consts);
+  consts.set(axes, { dtype: 'int32', shape: [2], data: Int32Array.of(1, 2), storedAsFloat16: false });
+  return { nodes, consts };
+}
+
+export async function centerNetGraph(modelJsonPath: string): Promise<OnnxModel> {
+  const { json, weightData } = await readTfjsModel(modelJsonPath);
+  return convertTfjsGraph(withEmbedding(parseTfjsGraph(json, weightData)), {
+    graphName: 'centernet-mobilenetv3',
+    inputs: [{ name: 'images', from: 'tower_0/images' }],
+    outputs: [
+      // Class scores after sigmoid, [1, 80, 128, 128].
+      { name: 'heatmap', from: 'tower_0/keypoints' },
+      // The wh head before the graph's x16, [1, 4, 128, 128].
+      { name: 'sizes', from: 'tower_0/CenternetHead/centernet_wh_output/BiasAdd' },
+      { name: 'embedding', from: embeddingNode },
+    ],
+  });
+}
+
+/** The ONNX bytes for `centernet.json` (+ the .bin files it names, from the same folder). */
+export async function convertCenterNet(modelJsonPath: string): Promise<Uint8Array> {
+  return encodeModel(await centerNetGraph(modelJsonPath));
+}
