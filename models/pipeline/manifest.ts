@@ -34,6 +34,8 @@ const ModelBase = {
   preprocess: PreprocessSchema,
   /** Tag id for each output class index. */
   classes: z.array(z.string()),
+  /** Where the weights come from, in words (upstream and build), so a bundle says which build it ships. */
+  source: z.string().optional(),
 };
 
 export const DetectorSchema = z.object({

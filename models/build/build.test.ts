@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelMirror, requirePath } from '../../test/env.ts';
+import { parseManifest, type Manifest } from '../pipeline/manifest.ts';
+import { vocabularyOf } from '../pipeline/tags.ts';
+import { buildBundle, type BuildOptions } from './build.ts';
+import { classifierSources } from './sources.ts';
+
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'wanwu-build-'));
+});
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+async function readBundle(dir: string): Promise<Manifest> {
+  return parseManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
+}
+
+describe('buildBundle with the classifier mirror', () => {
+  const options = (): BuildOptions => ({
+    outDir: join(work, 'full', 'bundle'),
+    cacheDir: join(work, 'full', 'cache'),
+    mirror: requirePath(modelMirror, 'model mirror'),
+  });
+
+  it('writes a valid manifest whose files, names and vocabulary match the models', async () => {
+    const { manifest, dir, rebuilt } = await buildBundle(options());
+    expect(rebuilt).toBe(true);
+    expect(await readBundle(dir)).toEqual(manifest);
+    expect((await readdir(dir)).sort()).toEqual(['classifier.onnx', 'detector.onnx', 'manifest.json']);
+
+    for (const file of manifest.files) {
+      const bytes = await readFile(join(dir, file.path));
+      expect({ path: file.path, sha256: sha256(bytes), bytes: bytes.length }).toEqual(file);
+    }
+    for (const model of manifest.models) {
+      const session = await ort.InferenceSession.create(join(dir, model.file));
+      expect(session.inputNames).toEqual([model.input]);
+      expect([...session.outputNames].sort()).toEqual(Object.values(model.outputs).sort());
+      await session.release();
+    }
+
+    expect(manifest.models.map((m) => [m.kind, m.classes.length])).toEqual([['detector', 80], ['classifier', 1000]]);
+    // The mirror holds the hwacc_design_garage copy, and the manifest says so.
+    expect(manifest.files.find((f) => f.path === 'classifier.onnx')?.sha256).toBe(classifierSources[1].sha256);
+    expect(manifest.models[1].source).toMatch(/hwacc_design_garage/);
+    const vocabulary = vocabularyOf(manifest);
+    expect(vocabulary.get('coco:dog')).toEqual({ id: 'coco:dog', en: 'dog', zh: '狗', threshold: 0.3 });
+    expect(vocabulary.get('coco:sports-ball')?.en).toBe('sports ball');
+    expect(vocabulary.get('imagenet:goldfish')).toEqual({ id: 'imagenet:goldfish', en: 'goldfish', zh: '金鱼', threshold: 0.25 });
+  });
+
+  it('leaves a fresh bundle alone and rebuilds a damaged one', async () => {
+    const first = await readBundle(options().outDir);
+    const again = await buildBundle(options());
+    expect(again.rebuilt).toBe(false);
+    expect(again.manifest).toEqual(first);
+
+    const detector = join(options().outDir, 'detector.onnx');
+    const bytes = await readFile(detector);
+    bytes[bytes.length - 1] ^= 0xff;
+    await writeFile(detector, bytes);
+    const repaired = await buildBundle(options());
+    expect(repaired.rebuilt).toBe(true);
+    expect(repaired.manifest.version).toBe(first.version);
+    expect(sha256(await readFile(detector))).toBe(first.files[0].sha256);
+  });
+});
+
+describe('buildBundle without a classifier source', () => {
+  let unreachable: string;
+  beforeAll(async () => {
+    // A port that was free a moment ago and is closed again: every connection is refused.
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    unreachable = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await new Promise((done) => server.close(done));
+  });
+
+  it('ships the detector alone and says so in one line, then takes the classifier once it can', async () => {
+    const lines: string[] = [];
+    const base = {
+      outDir: join(work, 'alone', 'bundle'),
+      cacheDir: join(work, 'alone', 'cache'),
+      classifierSources: classifierSources.map((source) => ({ ...source, url: `${unreachable}/classifier.onnx` })),
+      log: (line: string) => lines.push(line),
+    };
+    const { manifest, dir } = await buildBundle(base);
+    expect(lines.filter((line) => line.includes('classifier'))).toEqual([
+      expect.stringMatching(/^models: classifier unavailable \(no mirror; download failed: .*ECONNREFUSED.*\); the app will run with the detector alone$/),
+    ]);
+    expect(manifest.models.map((m) => m.kind)).toEqual(['detector']);
+    expect(manifest.tags.every((tag) => tag.id.startsWith('coco:'))).toBe(true);
+    expect((await readdir(dir)).sort()).toEqual(['detector.onnx', 'manifest.json']);
+
+    const withMirror = await buildBundle({ ...base, mirror: modelMirror });
+    expect(withMirror.rebuilt).toBe(true);
+    expect(withMirror.manifest.models.map((m) => m.kind)).toEqual(['detector', 'classifier']);
+  });
+});

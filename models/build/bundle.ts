@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { ManifestSchema, type Manifest, type ModelEntry, type VocabularyTag } from '../pipeline/manifest.ts';
+import { hashFile } from './download.ts';
+
+export const manifestName = 'manifest.json';
+
+export interface BundleContents {
+  /** Model entries, each naming its file in `files`. */
+  models: ModelEntry[];
+  files: ReadonlyMap<string, Uint8Array>;
+  tags: VocabularyTag[];
+  inputs: string;
+}
+
+/**
+ * The validated manifest for these contents. The version is a content hash of the files, the
+ * model entries and the vocabulary (thresholds included): the same bundle always gets the same
+ * version, and anything an app would notice changes it.
+ */
+export function composeManifest({ models, files, tags, inputs }: BundleContents, created = new Date()): Manifest {
+  const bundleFiles = [...files].map(([path, bytes]) => ({ path, sha256: sha256Hex(bytes), bytes: bytes.length }));
+  const version = sha256Hex(JSON.stringify({ files: bundleFiles, models, tags })).slice(0, 12);
+  return ManifestSchema.parse({ format: 1, version, created: created.toISOString(), files: bundleFiles, models, tags, inputs });
+}
+
+/** The manifest in `dir` when it was built from `inputs` and every file still has its size and hash. */
+export async function readFreshBundle(dir: string, inputs: string): Promise<Manifest | undefined> {
+  const json = await readFile(join(dir, manifestName), 'utf8').then(JSON.parse, () => undefined).catch(() => undefined);
+  const parsed = ManifestSchema.safeParse(json);
+  if (!parsed.success || parsed.data.inputs !== inputs) return undefined;
+  for (const file of parsed.data.files) {
+    const path = join(dir, file.path);
+    const size = await stat(path).then((s) => s.size, () => -1);
+    if (size !== file.bytes || (await hashFile(path)) !== file.sha256) return undefined;
+  }
+  return parsed.data;
+}
+
+/**
+ * Writes the bundle beside `dir` and swaps it in with renames, so `dir` only ever holds a
+ * complete bundle (or, after a crash between the two renames, none, which the next build redoes).
+ */
+export async function writeBundle(dir: string, manifest: Manifest, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
+  await mkdir(dirname(dir), { recursive: true });
+  const staging = await mkdtemp(join(dirname(dir), `.${basename(dir)}-`));
+  const retired = `${staging}-old`;
+  try {
+    await chmod(staging, 0o755); // mkdtemp makes it owner-only; a bundle is public
+    for (const [path, bytes] of files) await writeFile(join(staging, path), bytes);
+    await writeFile(join(staging, manifestName), `${JSON.stringify(manifest, null, 2)}\n`);
+    await rename(dir, retired).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    await rename(staging, dir);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+    await rm(retired, { recursive: true, force: true });
+  }
+}
+
+function sha256Hex(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}

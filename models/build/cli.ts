@@ -1,0 +1,18 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildBundle } from './build.ts';
+
+// `npm run models`: the bundle the server serves and the tests use, in the git-ignored models/dist.
+const dist = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+
+try {
+  await buildBundle({
+    outDir: resolve(dist, 'bundle'),
+    cacheDir: resolve(dist, 'cache'),
+    mirror: process.env.WANWU_MODEL_MIRROR || undefined,
+    log: (line) => console.log(line),
+  });
+} catch (error) {
+  console.error(`models: build failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

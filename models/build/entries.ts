@@ -1,0 +1,61 @@
+import { cocoLabels, imagenetLabels, type Label } from '../labels/labels.ts';
+import type { ClassifierEntry, DetectorEntry, VocabularyTag } from '../pipeline/manifest.ts';
+
+/**
+ * Default decision thresholds, one per model, until feedback calibrates them per tag.
+ * Detector: a CenterNet heatmap peak (sigmoid); 0.3 is a step above human's own 0.2 cut, to
+ * show fewer doubtful boxes. Classifier: a softmax probability over 1000 classes with many
+ * look-alikes (120 dog breeds), where a quarter of the mass already marks a clear favourite.
+ */
+export const defaultThresholds = { detector: 0.3, classifier: 0.25 } as const;
+
+export const detectorFile = 'detector.onnx';
+export const classifierFile = 'classifier.onnx';
+
+/** The converted CenterNet: the agreed I/O of models/convert/centernet.ts. */
+export function detectorEntry(source: string): DetectorEntry {
+  return {
+    kind: 'detector',
+    file: detectorFile,
+    source,
+    input: 'images',
+    // The whole photo stretched to 512×512, RGB 0–255 as TF.js fed it: no letterbox, no normalisation.
+    preprocess: { width: 512, height: 512, resize: 'stretch', layout: 'NCHW', scale: 1, mean: [0, 0, 0], std: [1, 1, 1] },
+    outputs: { heatmap: 'heatmap', sizes: 'sizes', embedding: 'embedding' },
+    stride: 4,
+    sizeScale: 16,
+    heatmapLayout: 'NCHW',
+    classes: cocoLabels.map((label) => label.id),
+  };
+}
+
+/** MobileNetV2-12-int8 with the ONNX Model Zoo's preprocessing. */
+export function classifierEntry(source: string): ClassifierEntry {
+  return {
+    kind: 'classifier',
+    file: classifierFile,
+    source,
+    input: 'input',
+    preprocess: {
+      width: 224,
+      height: 224,
+      resize: 'center-crop',
+      resizeShortSide: 256,
+      layout: 'NCHW',
+      scale: 1 / 255,
+      mean: [0.485, 0.456, 0.406],
+      std: [0.229, 0.224, 0.225],
+    },
+    outputs: { logits: 'output' },
+    classes: imagenetLabels.map((label) => label.id),
+  };
+}
+
+/** The bundle's vocabulary: the tags its models can output, with their names and thresholds. */
+export function vocabulary(withClassifier: boolean): VocabularyTag[] {
+  const tags = (labels: readonly Label[], threshold: number) => labels.map(({ id, en, zh }) => ({ id, en, zh, threshold }));
+  return [
+    ...tags(cocoLabels, defaultThresholds.detector),
+    ...(withClassifier ? tags(imagenetLabels, defaultThresholds.classifier) : []),
+  ];
+}
