@@ -5,9 +5,10 @@ import { repoRoot } from './env.ts';
 
 /** Dependencies point one way (DESIGN.md, STYLE.md): these rules keep the layers honest. */
 
+/** Product source files; tests and shared test suites (`*.test.ts`, `*.case.ts`) run in Node only. */
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(repoRoot, dir), { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && /\.(ts|svelte)$/.test(entry.name))
+    .filter((entry) => entry.isFile() && /\.(ts|svelte)$/.test(entry.name) && !/\.(test|case)\.ts$/.test(entry.name))
     .map((entry) => relative(repoRoot, join(entry.parentPath, entry.name)));
 }
 

@@ -1,0 +1,13 @@
+/** One `wanwu <name>` subcommand; `run` resolves to the process exit code. */
+export interface Command {
+  /** One line for `wanwu --help`. */
+  summary: string;
+  /** The arguments after the command name, e.g. `[--json] <image...>`. */
+  usage: string;
+  run(args: string[]): Promise<number>;
+}
+
+/** Bad arguments: the CLI prints the message and the usage line and exits with 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
