@@ -56,6 +56,13 @@ describe('buildBundle with the classifier mirror', () => {
     expect(vocabulary.get('coco:dog')).toEqual({ id: 'coco:dog', en: 'dog', zh: '狗', threshold: 0.3 });
     expect(vocabulary.get('coco:sports-ball')?.en).toBe('sports ball');
     expect(vocabulary.get('imagenet:goldfish')).toEqual({ id: 'imagenet:goldfish', en: 'goldfish', zh: '金鱼', threshold: 0.25 });
+    // A class both models know is one tag: the classifier's zebra reports as the detector's.
+    expect(manifest.models[1].classes[340]).toBe('coco:zebra');
+    expect(vocabulary.has('imagenet:zebra')).toBe(false);
+    for (const language of ['en', 'zh'] as const) {
+      const names = manifest.tags.map((tag) => tag[language].toLowerCase());
+      expect(new Set(names).size, `${language} names are unique`).toBe(names.length);
+    }
   });
 
   it('leaves a fresh bundle alone and rebuilds a damaged one', async () => {

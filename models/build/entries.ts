@@ -47,8 +47,17 @@ export function classifierEntry(source: string): ClassifierEntry {
       std: [0.229, 0.224, 0.225],
     },
     outputs: { logits: 'output' },
-    classes: imagenetLabels.map((label) => label.id),
+    classes: imagenetLabels.map((label) => cocoTwin(label)?.id ?? label.id),
   };
+}
+
+/**
+ * The COCO class an ImageNet class names too (same English or Chinese name: zebra, pizza, 手机…).
+ * The classifier reports such a class under the COCO tag, so a person never sees 斑马 twice and
+ * the tag's score is the better of the two models' evidence.
+ */
+function cocoTwin(label: Label): Label | undefined {
+  return cocoLabels.find((coco) => coco.en.toLowerCase() === label.en.toLowerCase() || coco.zh === label.zh);
 }
 
 /** The bundle's vocabulary: the tags its models can output, with their names and thresholds. */
@@ -56,6 +65,6 @@ export function vocabulary(withClassifier: boolean): VocabularyTag[] {
   const tags = (labels: readonly Label[], threshold: number) => labels.map(({ id, en, zh }) => ({ id, en, zh, threshold }));
   return [
     ...tags(cocoLabels, defaultThresholds.detector),
-    ...(withClassifier ? tags(imagenetLabels, defaultThresholds.classifier) : []),
+    ...(withClassifier ? tags(imagenetLabels.filter((label) => !cocoTwin(label)), defaultThresholds.classifier) : []),
   ];
 }
