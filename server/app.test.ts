@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../models/pipeline/manifest.ts';
 import { createApp } from './app.ts';
@@ -163,6 +164,20 @@ describe('the PWA', () => {
     expect(route.status).toBe(200);
     expect(await route.text()).toContain('<title>Wanwu</title>');
     expect((await app.request('/assets/gone-123.js')).status).toBe(404);
+  });
+
+  it('gzips the runtime and the models for browsers that take it, byte-exact once unpacked', async () => {
+    const gzip = { headers: { 'Accept-Encoding': 'gzip, deflate, br' } };
+    const wasm = await app.request('/assets/ort-wasm-simd-threaded-Bx12.wasm', gzip);
+    expect(wasm.headers.get('content-encoding')).toBe('gzip');
+    expect(gunzipSync(Buffer.from(await wasm.arrayBuffer())).toString()).toBe('\0asm');
+    const model = await app.request('/models/v7/detector.onnx', gzip);
+    expect(model.headers.get('content-encoding')).toBe('gzip');
+    expect(model.headers.get('vary')).toBe('Accept-Encoding');
+    expect(new Uint8Array(gunzipSync(Buffer.from(await model.arrayBuffer())))).toEqual(detectorBytes);
+    const plain = await app.request('/models/v7/detector.onnx');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(Number(plain.headers.get('content-length'))).toBe(detectorBytes.length);
   });
 
   it('answers 304 when the browser already has the file', async () => {

@@ -7,6 +7,7 @@ import { ApiError, type ErrorBody } from './api-error.ts';
 import { CACHE_IMMUTABLE, CACHE_REVALIDATE, matchesEtag } from './http-cache.ts';
 import type { BundleStore } from './models/bundle-store.ts';
 import { indexAppFiles, type AppFile } from './static/app-files.ts';
+import { acceptsGzip, createGzipCache, isCompressible } from './static/gzip.ts';
 
 export interface AppDeps {
   /** The built PWA (vite's dist/); may be missing, then only the API and models are served. */
@@ -19,7 +20,28 @@ const API_BODY_LIMIT = 1024 * 1024;
 
 export function createApp({ appDir, bundles }: AppDeps) {
   const files = indexAppFiles(appDir);
+  const gzipped = createGzipCache();
   const app = new Hono();
+
+  /** Sends a file body, gzipped when the client takes it; HEAD gets the headers only. */
+  async function sendBody(c: Context, etag: string, open: () => ReadableStream<Uint8Array>, headers: Record<string, string>, bytes: number): Promise<Response> {
+    const type = headers['Content-Type'];
+    if (isCompressible(type) && acceptsGzip(c.req.header('Accept-Encoding'))) {
+      const body = await gzipped(etag, open);
+      const gzipHeaders = { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': String(body.byteLength), Vary: 'Accept-Encoding' };
+      return c.body(c.req.method === 'HEAD' ? null : body, 200, gzipHeaders);
+    }
+    const plainHeaders = { ...headers, 'Content-Length': String(bytes), Vary: 'Accept-Encoding' };
+    // Hono answers HEAD from the GET route and drops the body: do not open a file nobody reads.
+    return c.body(c.req.method === 'HEAD' ? null : open(), 200, plainHeaders);
+  }
+
+  function serveFile(c: Context, file: AppFile): Promise<Response> | Response {
+    c.header('ETag', file.etag);
+    c.header('Cache-Control', file.cacheControl);
+    if (matchesEtag(c.req.header('If-None-Match'), file.etag)) return c.body(null, 304);
+    return sendBody(c, file.etag, file.stream, { 'Content-Type': file.type }, file.bytes);
+  }
 
   // Cross-origin isolation on every response lets the app use threaded WASM.
   app.use(secureHeaders({
@@ -57,7 +79,7 @@ export function createApp({ appDir, bundles }: AppDeps) {
     const headers = { ETag: etag, 'Cache-Control': CACHE_IMMUTABLE };
     if (matchesEtag(c.req.header('If-None-Match'), etag)) return c.body(null, 304, headers);
     const type = getMimeType(found.file.path) ?? 'application/octet-stream';
-    return sendBody(c, found.stream, { ...headers, 'Content-Type': type, 'Content-Length': String(found.file.bytes) });
+    return sendBody(c, etag, found.stream, { ...headers, 'Content-Type': type }, found.file.bytes);
   });
 
   app.get('*', (c) => {
@@ -79,18 +101,6 @@ export function createApp({ appDir, bundles }: AppDeps) {
 function spaRoute(path: string, index: AppFile | null): AppFile | null {
   const last = path.slice(path.lastIndexOf('/') + 1);
   return last.includes('.') ? null : index;
-}
-
-function serveFile(c: Context, file: AppFile): Response {
-  c.header('ETag', file.etag);
-  c.header('Cache-Control', file.cacheControl);
-  if (matchesEtag(c.req.header('If-None-Match'), file.etag)) return c.body(null, 304);
-  return sendBody(c, file.stream, { 'Content-Type': file.type, 'Content-Length': String(file.bytes) });
-}
-
-/** Hono answers HEAD from the GET route and drops the body: do not open a file nobody reads. */
-function sendBody(c: Context, open: () => ReadableStream<Uint8Array>, headers: Record<string, string>): Response {
-  return c.req.method === 'HEAD' ? c.body(null, 200, headers) : c.body(open(), 200, headers);
 }
 
 function notFound(c: Context): Response {
