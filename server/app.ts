@@ -25,15 +25,15 @@ export function createApp({ appDir, bundles }: AppDeps) {
 
   /** Sends a file body, gzipped when the client takes it; HEAD gets the headers only. */
   async function sendBody(c: Context, etag: string, open: () => ReadableStream<Uint8Array>, headers: Record<string, string>, bytes: number): Promise<Response> {
-    const type = headers['Content-Type'];
-    if (isCompressible(type) && acceptsGzip(c.req.header('Accept-Encoding'))) {
+    // Hono answers HEAD from the GET route and drops the body: do not open a file nobody reads.
+    const head = c.req.method === 'HEAD';
+    if (isCompressible(headers['Content-Type']) && acceptsGzip(c.req.header('Accept-Encoding'))) {
       const body = await gzipped(etag, open);
       const gzipHeaders = { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': String(body.byteLength), Vary: 'Accept-Encoding' };
-      return c.body(c.req.method === 'HEAD' ? null : body, 200, gzipHeaders);
+      return head ? c.body(null, 200, gzipHeaders) : c.body(body, 200, gzipHeaders);
     }
     const plainHeaders = { ...headers, 'Content-Length': String(bytes), Vary: 'Accept-Encoding' };
-    // Hono answers HEAD from the GET route and drops the body: do not open a file nobody reads.
-    return c.body(c.req.method === 'HEAD' ? null : open(), 200, plainHeaders);
+    return head ? c.body(null, 200, plainHeaders) : c.body(open(), 200, plainHeaders);
   }
 
   function serveFile(c: Context, file: AppFile): Promise<Response> | Response {

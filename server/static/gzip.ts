@@ -21,12 +21,12 @@ export function acceptsGzip(acceptEncoding: string | undefined): boolean {
  * Files served here never change under one ETag (hashed names, versioned bundles, an index made at
  * start-up), so each is compressed once, on first request, and kept.
  */
-export function createGzipCache(): (etag: string, open: () => ReadableStream<Uint8Array>) => Promise<Uint8Array> {
-  const cache = new Map<string, Promise<Uint8Array>>();
+export function createGzipCache(): (etag: string, open: () => ReadableStream<Uint8Array>) => Promise<Uint8Array<ArrayBuffer>> {
+  const cache = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
   return (etag, open) => {
     let body = cache.get(etag);
     if (!body) {
-      body = new Response(open()).arrayBuffer().then((raw) => gzipAsync(new Uint8Array(raw), { level: 6 }));
+      body = new Response(open()).arrayBuffer().then(async (raw) => new Uint8Array(await gzipAsync(new Uint8Array(raw), { level: 6 })));
       body.catch(() => cache.delete(etag));
       cache.set(etag, body);
     }
