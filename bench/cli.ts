@@ -1,0 +1,31 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { bundleDir, dataDir } from '../test/env.ts';
+
+/** `npm run bench -- inference [--runs N]` | `npm run bench -- quality [--data DIR]`; each loads only its own runtimes. */
+const USAGE = 'usage: npm run bench -- inference [--runs N] | quality [--data DIR]';
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { data: { type: 'string' }, runs: { type: 'string' } },
+});
+
+const benchmarks: Record<string, () => Promise<void>> = {
+  inference: async () => (await import('./inference.ts')).runInference({ runs: positiveInteger(values.runs ?? '5') }),
+  quality: async () => (await import('./quality.ts')).runQuality({ data: resolve(values.data ?? resolve(dataDir, 'coco-dev')), bundleDir }),
+};
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--runs must be a whole number ≥ 1, not ${text}`);
+  return value;
+}
+
+const name = positionals[0];
+const benchmark = name ? benchmarks[name] : undefined;
+if (!benchmark) {
+  console.error(USAGE);
+  process.exitCode = 2;
+} else {
+  await benchmark();
+}

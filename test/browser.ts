@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { repoRoot } from './env.ts';
+
+/** Headless Chromium and the real Wanwu server, for end-to-end tests and benchmarks. */
+
+const NO_CHROMIUM = 'No Chromium found: run `apt-get install -y chromium` (or set CHROMIUM_PATH)';
+
+export function findChromium(): string {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`${NO_CHROMIUM}; CHROMIUM_PATH=${fromEnv} does not exist`);
+    return fromEnv;
+  }
+  const candidates = ['/usr/bin/chromium', chromium.executablePath()];
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) throw new Error(NO_CHROMIUM);
+  return found;
+}
+
+export interface LaunchedBrowser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A fresh profile each time, so caches and service workers never leak between runs. */
+export async function launchBrowser(options: { webgpu?: boolean; locale?: string } = {}): Promise<LaunchedBrowser> {
+  const profile = await mkdtemp(join(tmpdir(), 'wanwu-chromium-'));
+  // SwiftShader gives a software WebGPU adapter only with this flag.
+  const args = options.webgpu ? [...ARGS, '--enable-unsafe-webgpu'] : ARGS;
+  try {
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: findChromium(),
+      headless: true,
+      args,
+      locale: options.locale ?? 'en-US',
+    });
+    return {
+      context,
+      async close() {
+        await context.close();
+        await rm(profile, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(profile, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `server/main.ts` as users run it and waits until its health check answers. */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['server/main.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`The Wanwu server exited with ${child.exitCode}:\n${output}`);
+    const healthy = await fetch(`${url}/api/v1/health`).then((r) => r.ok, () => false);
+    if (healthy) return { url, stop };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await stop();
+  throw new Error(`The Wanwu server did not answer ${url}/api/v1/health within 60 s:\n${output}`);
+}
