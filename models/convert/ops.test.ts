@@ -1,41 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { convertTfjsGraph } from './convert.ts';
+import { expectParity } from './expect-parity.ts';
 import { encodeModel, type OnnxModel, type OnnxNode } from './onnx-writer.ts';
 import { samePads } from './ops.ts';
 import { runOnnx } from './ort-run.ts';
-import { attr, loadTfjsGraph, randomValues, TinyGraph, tfjsWasm } from './tfjs-reference.ts';
+import { attr, randomValues, TinyGraph } from './tfjs-reference.ts';
 import { parseTfjsGraph } from './tfjs-graph.ts';
-
-interface Output {
-  from: string;
-  layout?: 'NCHW' | 'NHWC';
-}
-
-/** Converts the graph, runs it in onnxruntime-node and in TF.js on the same input, and compares. */
-async function expectParity(graph: TinyGraph, input: { name: string; shape: number[] }, outputs: Output[]): Promise<OnnxModel> {
-  const { json, weightData } = graph.model();
-  const onnx = convertTfjsGraph(parseTfjsGraph(json, weightData), {
-    graphName: 'test',
-    inputs: [{ name: 'x', from: input.name }],
-    outputs: outputs.map((output, i) => ({ name: `out${i}`, ...output })),
-  });
-  const tf = await tfjsWasm();
-  const x = tf.tensor(randomValues(input.shape.reduce((a, b) => a * b), 7).map((v) => v * 4), input.shape);
-  const model = await loadTfjsGraph(json, weightData);
-  const expected = [model.execute({ [input.name]: x }, outputs.map((output) => output.from))].flat();
-  const onnxInput = input.shape.length === 4 ? tf.transpose(x, [0, 3, 1, 2]) : x;
-  const actual = await runOnnx(encodeModel(onnx), { x: { data: onnxInput.dataSync() as Float32Array, dims: onnxInput.shape } });
-  outputs.forEach((output, i) => {
-    const reference = expected[i].rank === 4 && output.layout !== 'NHWC' ? tf.transpose(expected[i], [0, 3, 1, 2]) : expected[i];
-    const got = actual[`out${i}`];
-    expect(got.dims).toEqual(reference.shape);
-    const want = reference.dataSync();
-    const scale = Math.max(1, ...Array.from(want, Math.abs));
-    const worst = Math.max(...Array.from(got.data, (v, j) => Math.abs(v - want[j])));
-    expect(worst / scale).toBeLessThan(1e-5);
-  });
-  return onnx;
-}
 
 const nodesOf = (model: OnnxModel, opType: string): OnnxNode[] => model.graph.nodes.filter((node) => node.opType === opType);
 const attribute = (node: OnnxNode, name: string) => node.attributes?.find((a) => a.name === name)?.value;
@@ -148,6 +118,18 @@ describe('TF.js -> ONNX op mapping, checked against TF.js', () => {
     const model = await expectParity(g, { name: 'x', shape: [1, 6, 6, 4] }, [{ from: 'excited' }, { from: 'embedding' }]);
     expect(model.graph.outputs[1].dims).toEqual([1, 4]);
     expect(nodesOf(model, 'GlobalAveragePool')).toHaveLength(2);
+  });
+
+  it('a Sigmoid after a convolution stays a node of its own (a same-shape Reshape between them)', async () => {
+    const g = new TinyGraph();
+    const x = g.placeholder('x', [1, 5, 4, 3]);
+    const valid = { ...conv, strides: attr.ints([1, 1, 1, 1]), padding: attr.str('VALID') };
+    g.op('heat', 'Sigmoid', [g.op('logits', 'Conv2D', [x, g.floats('w', [1, 1, 3, 6], randomValues(18, 9))], valid)]);
+    const model = await expectParity(g, { name: 'x', shape: [1, 5, 4, 3] }, [{ from: 'heat' }]);
+    const sigmoid = nodesOf(model, 'Sigmoid')[0];
+    const reshape = nodesOf(model, 'Reshape')[0];
+    expect(sigmoid.inputs).toEqual(reshape.outputs);
+    expect(reshape.inputs[0]).toBe(nodesOf(model, 'Conv')[0].outputs[0]);
   });
 
   it('converts only what the outputs need, and every initializer is used', () => {
