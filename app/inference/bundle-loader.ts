@@ -49,18 +49,32 @@ async function fetchManifest(): Promise<Manifest> {
 async function fetchFile(version: string, file: BundleFile, cache: Cache | undefined, onBytes: (bytes: number) => void): Promise<Uint8Array> {
   const url = modelFileUrl(version, file.path);
   const cached = await cache?.match(url);
-  let response = cached;
-  if (!response) {
+  if (cached) {
     try {
-      response = await fetch(url);
-    } catch (error) {
-      throw unavailable(`${file.path} could not be downloaded`, error);
+      // Reading from the cache is instant: progress moves once the copy has proved good.
+      const bytes = await readVerified(cached, file, () => {});
+      onBytes(bytes.length);
+      return bytes;
+    } catch {
+      // A damaged or cut-off cached copy must not lock the device out: drop it and download again.
+      await cache?.delete(url);
     }
   }
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw unavailable(`${file.path} could not be downloaded`, error);
+  }
+  const bytes = await readVerified(response, file, onBytes);
+  await cache?.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } }));
+  return bytes;
+}
+
+async function readVerified(response: Response, file: BundleFile, onBytes: (bytes: number) => void): Promise<Uint8Array> {
   if (!response.ok || !response.body) throw unavailable(`${file.path}: the server answered ${response.status}`);
   const bytes = await readInto(response.body, file, onBytes);
   await verifyBundleFile(file, bytes);
-  if (!cached) await cache?.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } }));
   return bytes;
 }
 

@@ -85,6 +85,24 @@ describe('the app in Chromium with WASM', () => {
     expect(await page.getByRole('alert').count()).toBe(0);
     expect((await shownTags(page)).map((tag) => tag.id)).toContain('coco:horse');
   });
+
+  it('replaces a damaged model in its cache by downloading it again', async () => {
+    await openApp(page, `${server.url}/?lang=en`);
+    // Flip bytes of the cached detector, as a storage fault or an interrupted write would.
+    const damaged = await page.evaluate(async () => {
+      const cache = await caches.open('wanwu-models');
+      const request = (await cache.keys()).find((key) => key.url.endsWith('/detector.onnx'));
+      if (!request) return null;
+      const bytes = new Uint8Array(await (await cache.match(request))!.arrayBuffer());
+      bytes.fill(0, 0, 4096);
+      await cache.put(request, new Response(bytes));
+      return request.url;
+    });
+    expect(damaged, 'the detector was cached on the first visit').not.toBeNull();
+    await openApp(page, `${server.url}/?lang=en`);
+    expect(await choosePhoto(page, photo('dog.jpg'))).toBe('done');
+    expect((await shownTags(page)).map((tag) => tag.id)).toContain('coco:dog');
+  });
 });
 
 describe('the app in Chromium with WebGPU (SwiftShader)', () => {
