@@ -7,6 +7,7 @@ import { launchBrowser, startServer } from '../test/browser.ts';
 import { choosePhoto, openApp, waitForServiceWorkerControl, waitForState } from '../test/e2e/app-page.ts';
 import { appDistDir, bundleDir, photosDir, repoRoot } from '../test/env.ts';
 import type { BenchSetup, TfjsRun, WanwuRun } from './browser/bench-api.ts';
+import { MANIFEST_FILE } from '../models/pipeline/manifest.ts';
 import { median } from './metrics.ts';
 import { fixed, formatTable, writeResult } from './report.ts';
 
@@ -25,7 +26,7 @@ interface PhotoRuns {
 }
 
 export async function runInference({ runs }: { runs: number }): Promise<void> {
-  for (const needed of [join(appDistDir, 'index.html'), join(bundleDir, 'manifest.json')]) {
+  for (const needed of [join(appDistDir, 'index.html'), join(bundleDir, MANIFEST_FILE)]) {
     if (!existsSync(needed)) throw new Error(`${needed} is missing: run \`npm run build\` first`);
   }
   await build({ configFile: join(repoRoot, 'bench', 'browser', 'vite.config.ts') });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import { MANIFEST_FILE } from '../models/pipeline/manifest.ts';
 import { createApp } from './app.ts';
 import { createBundleStore } from './models/bundle-store.ts';
 import { serverPaths } from './paths.ts';
@@ -11,7 +12,7 @@ const port = Number(process.env.PORT ?? 8787);
 const { appDir, bundleDir } = serverPaths();
 
 if (!existsSync(join(appDir, 'index.html'))) console.warn(`wanwu: no built app in ${appDir}; run \`npm run build\``);
-if (!existsSync(join(bundleDir, 'manifest.json'))) console.warn(`wanwu: no model bundle in ${bundleDir}; run \`npm run models\``);
+if (!existsSync(join(bundleDir, MANIFEST_FILE))) console.warn(`wanwu: no model bundle in ${bundleDir}; run \`npm run models\``);
 
 const app = createApp({ appDir, bundles: createBundleStore(bundleDir) });
 const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {

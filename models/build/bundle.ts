@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ManifestSchema, type Manifest, type ModelEntry, type VocabularyTag } from '../pipeline/manifest.ts';
+import { MANIFEST_FILE, ManifestSchema, type Manifest, type ModelEntry, type VocabularyTag } from '../pipeline/manifest.ts';
 import { hashFile } from './download.ts';
 
-export const manifestName = 'manifest.json';
 
 export interface BundleContents {
   /** Model entries, each naming its file in `files`. */
@@ -27,7 +26,7 @@ export function composeManifest({ models, files, tags, inputs }: BundleContents,
 
 /** The manifest in `dir` when it was built from `inputs` and every file still has its size and hash. */
 export async function readFreshBundle(dir: string, inputs: string): Promise<Manifest | undefined> {
-  const json = await readFile(join(dir, manifestName), 'utf8').then(JSON.parse, () => undefined).catch(() => undefined);
+  const json = await readFile(join(dir, MANIFEST_FILE), 'utf8').then(JSON.parse, () => undefined).catch(() => undefined);
   const parsed = ManifestSchema.safeParse(json);
   if (!parsed.success || parsed.data.inputs !== inputs) return undefined;
   for (const file of parsed.data.files) {
@@ -49,7 +48,7 @@ export async function writeBundle(dir: string, manifest: Manifest, files: Readon
   try {
     await chmod(staging, 0o755); // mkdtemp makes it owner-only; a bundle is public
     for (const [path, bytes] of files) await writeFile(join(staging, path), bytes);
-    await writeFile(join(staging, manifestName), `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeFile(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     await rename(dir, retired).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
     });

@@ -5,6 +5,9 @@ import { z } from 'zod';
  * (models/build), served by the server, verified and read by the app and the CLI.
  */
 
+/** The manifest's file name inside a bundle folder. */
+export const MANIFEST_FILE = 'manifest.json';
+
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 
 export const BundleFileSchema = z.object({

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { InferenceBackend } from '../../models/pipeline/backend.ts';
 import { verifyBundleFile } from '../../models/pipeline/bundle.ts';
 import { RecognitionError } from '../../models/pipeline/errors.ts';
-import { parseManifest, type Manifest } from '../../models/pipeline/manifest.ts';
+import { MANIFEST_FILE, parseManifest, type Manifest } from '../../models/pipeline/manifest.ts';
 import { createRecognizer, type Recognizer } from '../../models/pipeline/recognize.ts';
 import { decodeImage } from './decode-image.ts';
 import { createNodeBackend } from './ort-node-backend.ts';
@@ -26,7 +26,7 @@ export async function loadRecognizer(bundleDir: string, backend: InferenceBacken
 }
 
 async function readManifest(bundleDir: string): Promise<Manifest> {
-  const path = join(bundleDir, 'manifest.json');
+  const path = join(bundleDir, MANIFEST_FILE);
   const text = await readFile(path, 'utf8').catch((error: unknown) => {
     throw new RecognitionError('model-unavailable', `No model bundle in ${bundleDir}; ${REBUILD}`, { cause: error });
   });

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { parseManifest, type BundleFile, type Manifest } from '../../models/pipeline/manifest.ts';
+import { MANIFEST_FILE, parseManifest, type BundleFile, type Manifest } from '../../models/pipeline/manifest.ts';
 
 /** The manifest as published: the exact bytes served, and a strong ETag over them. */
 export interface PublishedManifest {
@@ -27,7 +27,7 @@ export interface BundleStore {
 
 /** The bundle `npm run models` writes into one folder; re-read when manifest.json changes. */
 export function createBundleStore(dir: string): BundleStore {
-  const manifestPath = join(dir, 'manifest.json');
+  const manifestPath = join(dir, MANIFEST_FILE);
   let cached: { mtimeMs: number; published: PublishedManifest } | null = null;
 
   async function current(): Promise<PublishedManifest | null> {
