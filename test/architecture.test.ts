@@ -32,9 +32,13 @@ describe('dependency direction', () => {
     expect(violations('models/pipeline', /^(node:|onnxruntime|fs$|path$)|\/(app|server)\//)).toEqual([]);
   });
 
-  it('the app never imports the server, and the server never imports the app', () => {
-    expect(violations('app', /(^|\/)server\//)).toEqual([]);
+  it('the app imports only the wire contract from the server, and the server never imports the app', () => {
+    expect(violations('app', /(^|\/)server\/(?!contract\/)/)).toEqual([]);
     expect(violations('server', /(^|\/)app\//)).toEqual([]);
+  });
+
+  it('the wire contract stands alone: the app bundles it', () => {
+    expect(violations('server/contract', /^(node:|\.\.\/)|(^|\/)(app|models)\//)).toEqual([]);
   });
 
   it('only the browser backend loads onnxruntime-web, only the Node backend onnxruntime-node', () => {

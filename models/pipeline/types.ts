@@ -9,7 +9,8 @@ export interface Box {
   score: number;
 }
 
-export type TagSource = 'detector' | 'classifier';
+/** Which model proposed a tag; `personal` tags come from the device's memory of its user's corrections. */
+export type TagSource = 'detector' | 'classifier' | 'personal';
 
 /** One entry of the merged tag list shown to people and printed by the CLI. */
 export interface Tag {

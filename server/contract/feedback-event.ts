@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+/**
+ * The feedback event: one user act, as the app queues it in its outbox and as `POST /api/v1/sync`
+ * receives it. The server owns this contract; the app imports it (DESIGN.md, "Sync contract").
+ * The sync issue adds the request/response schemas beside it.
+ */
+
+export const Sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
+
+/** Longest free-text tag people may add (characters after normalisation). */
+export const MAX_TAG_TEXT = 40;
+
+/** A tag judged or added: a vocabulary tag by id, or a free-text tag (normalised) by its text. */
+export const TagRefSchema = z.union([
+  z.strictObject({ id: z.string().min(1).max(100) }),
+  z.strictObject({ text: z.string().min(1).max(MAX_TAG_TEXT) }),
+]);
+
+export const VerdictSchema = z.enum(['correct', 'wrong']);
+
+/** Where the judged tag came from: a model, the device's own memory, a quick question, or the person. */
+export const TagOriginSchema = z.enum(['detector', 'classifier', 'personal', 'question', 'user']);
+
+const EventBase = {
+  /** Made by the client (UUIDv7, so ids sort by time); the server stores each id at most once. */
+  id: z.uuid(),
+  photoId: Sha256HexSchema,
+  /** Version of the model bundle whose result was judged. */
+  model: z.string().min(1).max(100),
+  at: z.iso.datetime({ offset: true }),
+  /** The photo's embedding (base64 of little-endian float32) so the server can train without photos. */
+  embedding: z.base64().max(65_536).optional(),
+  dims: z.number().int().positive().max(4096).optional(),
+};
+
+export const TagVerdictEventSchema = z.strictObject({
+  ...EventBase,
+  type: z.literal('tag-verdict'),
+  tag: TagRefSchema,
+  verdict: VerdictSchema,
+  /** The model's score for the tag, when a model proposed it. */
+  score: z.number().min(0).max(1).optional(),
+  origin: TagOriginSchema.optional(),
+});
+
+export const TagAddedEventSchema = z.strictObject({
+  ...EventBase,
+  type: z.literal('tag-added'),
+  tag: TagRefSchema,
+  origin: TagOriginSchema.optional(),
+});
+
+/** "All correct": every listed tag is right and nothing is missing. */
+export const PhotoConfirmedEventSchema = z.strictObject({
+  ...EventBase,
+  type: z.literal('photo-confirmed'),
+  tags: z.array(TagRefSchema).max(200),
+});
+
+/** Undo of an act whose event had already left the device (an unsent one is simply dropped). */
+export const FeedbackRetractedEventSchema = z.strictObject({
+  ...EventBase,
+  type: z.literal('feedback-retracted'),
+  retracts: z.uuid(),
+});
+
+export const FeedbackEventSchema = z.discriminatedUnion('type', [
+  TagVerdictEventSchema,
+  TagAddedEventSchema,
+  PhotoConfirmedEventSchema,
+  FeedbackRetractedEventSchema,
+]);
+
+export type TagRef = z.infer<typeof TagRefSchema>;
+export type Verdict = z.infer<typeof VerdictSchema>;
+export type TagOrigin = z.infer<typeof TagOriginSchema>;
+export type FeedbackEvent = z.infer<typeof FeedbackEventSchema>;
+export type FeedbackEventType = FeedbackEvent['type'];
+
+/** One string per tag, for maps and indexes: the vocabulary id, or `text:` + the normalised text. */
+export function tagKey(tag: TagRef): string {
+  return 'id' in tag ? tag.id : `text:${tag.text}`;
+}
