@@ -41,4 +41,8 @@ export const en: Messages = {
     'model-unavailable': "The recognition models couldn't be loaded. Connect to the internet and try again.",
     'inference-failed': 'Something went wrong while recognising. Please try again.',
   },
+  // -- feedback on the result screen (verdicts, add tag, quick question, personal tags) --
+  // -- end feedback --
+  // -- history, settings, storage --
+  // -- end history --
 };

@@ -31,4 +31,8 @@ export interface Messages {
   stages: Record<keyof StageTimings, string>;
   retry: string;
   errors: Record<RecognitionErrorCode, string>;
+  // -- feedback on the result screen (verdicts, add tag, quick question, personal tags) --
+  // -- end feedback --
+  // -- history, settings, storage --
+  // -- end history --
 }

@@ -41,4 +41,8 @@ export const zhCN: Messages = {
     'model-unavailable': '识别模型加载失败。请连接网络后重试。',
     'inference-failed': '识别时出了点问题。请再试一次。',
   },
+  // -- feedback on the result screen (verdicts, add tag, quick question, personal tags) --
+  // -- end feedback --
+  // -- history, settings, storage --
+  // -- end history --
 };
