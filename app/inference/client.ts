@@ -33,8 +33,10 @@ export function createInferenceClient({ preferWebGPU = true }: { preferWebGPU?: 
     if (data.type === 'progress') return call.onProgress?.({ loaded: data.loaded, total: data.total });
     pending.delete(data.id);
     if (data.type === 'failed') call.reject(new RecognitionError(data.error.code, data.error.message));
-    else if (data.type === 'loaded') call.resolve({ version: data.version, provider: data.provider, threads: data.threads });
-    else call.resolve(data.recognition);
+    else if (data.type === 'loaded') {
+      const { version, provider, threads, vocabulary } = data;
+      call.resolve({ version, provider, threads, vocabulary } satisfies LoadedModels);
+    } else call.resolve(data.recognition);
   };
   // The worker script itself failed (e.g. offline before anything was cached): nothing can answer.
   worker.onerror = (event) => {

@@ -1,4 +1,5 @@
 import type { ErrorData } from '../../models/pipeline/errors.ts';
+import type { VocabularyTag } from '../../models/pipeline/manifest.ts';
 import type { Recognition } from '../../models/pipeline/types.ts';
 import type { WebProvider } from './ort-web-backend.ts';
 
@@ -7,6 +8,8 @@ export interface LoadedModels {
   version: string;
   provider: WebProvider;
   threads: number;
+  /** The bundle's tags (names, pinyin, thresholds), for adding tags by name; sent once per load. */
+  vocabulary: VocabularyTag[];
 }
 
 export interface DownloadProgress {

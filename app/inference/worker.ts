@@ -61,5 +61,6 @@ async function load(preferWebGPU: boolean, onProgress: Parameters<typeof loadBun
 async function start({ manifest, files }: LoadedBundle, preferWebGPU: boolean): Promise<Loaded> {
   const backend = await createWebBackend({ preferWebGPU });
   const recognizer = await createRecognizer({ backend, manifest, files, decode: decodeImage });
-  return { recognizer, models: { version: manifest.version, provider: backend.provider, threads: backend.threads } };
+  const models = { version: manifest.version, provider: backend.provider, threads: backend.threads, vocabulary: manifest.tags };
+  return { recognizer, models };
 }

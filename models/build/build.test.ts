@@ -53,9 +53,16 @@ describe('buildBundle with the classifier mirror', () => {
     expect(manifest.files.find((f) => f.path === 'classifier.onnx')?.sha256).toBe(classifierSources[1].sha256);
     expect(manifest.models[1].source).toMatch(/hwacc_design_garage/);
     const vocabulary = vocabularyOf(manifest);
-    expect(vocabulary.get('coco:dog')).toEqual({ id: 'coco:dog', en: 'dog', zh: '狗', threshold: 0.3 });
+    expect(vocabulary.get('coco:dog')).toEqual({ id: 'coco:dog', en: 'dog', zh: '狗', pinyin: 'gou', threshold: 0.3 });
     expect(vocabulary.get('coco:sports-ball')?.en).toBe('sports ball');
-    expect(vocabulary.get('imagenet:goldfish')).toEqual({ id: 'imagenet:goldfish', en: 'goldfish', zh: '金鱼', threshold: 0.25 });
+    expect(vocabulary.get('imagenet:goldfish')).toEqual({
+      id: 'imagenet:goldfish',
+      en: 'goldfish',
+      zh: '金鱼',
+      pinyin: 'jin yu',
+      threshold: 0.25,
+    });
+    expect(vocabulary.get('imagenet:golden-retriever')?.pinyin).toBe('jin mao xun hui quan');
     // A class both models know is one tag: the classifier's zebra reports as the detector's.
     expect(manifest.models[1].classes[340]).toBe('coco:zebra');
     expect(vocabulary.has('imagenet:zebra')).toBe(false);

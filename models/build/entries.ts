@@ -1,5 +1,6 @@
 import { cocoLabels, imagenetLabels, type Label } from '../labels/labels.ts';
 import type { ClassifierEntry, DetectorEntry, VocabularyTag } from '../pipeline/manifest.ts';
+import { pinyinOf } from './pinyin.ts';
 
 /**
  * Default decision thresholds, one per model, until feedback calibrates them per tag.
@@ -60,9 +61,10 @@ function cocoTwin(label: Label): Label | undefined {
   return cocoLabels.find((coco) => coco.en.toLowerCase() === label.en.toLowerCase() || coco.zh === label.zh);
 }
 
-/** The bundle's vocabulary: the tags its models can output, with their names and thresholds. */
+/** The bundle's vocabulary: the tags its models can output, with their names, pinyin and thresholds. */
 export function vocabulary(withClassifier: boolean): VocabularyTag[] {
-  const tags = (labels: readonly Label[], threshold: number) => labels.map(({ id, en, zh }) => ({ id, en, zh, threshold }));
+  const tags = (labels: readonly Label[], threshold: number) =>
+    labels.map(({ id, en, zh }) => ({ id, en, zh, pinyin: pinyinOf(zh), threshold }));
   return [
     ...tags(cocoLabels, defaultThresholds.detector),
     ...(withClassifier ? tags(imagenetLabels.filter((label) => !cocoTwin(label)), defaultThresholds.classifier) : []),

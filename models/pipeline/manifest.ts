@@ -65,6 +65,8 @@ export const VocabularyTagSchema = z.object({
   id: z.string().min(1),
   en: z.string().min(1),
   zh: z.string().min(1),
+  /** Toneless pinyin of `zh`, one syllable per Han character ('jin mao xun hui quan'), for search. */
+  pinyin: z.string().regex(/^[a-z]+( [a-z]+)*$/).optional(),
   /** Decision threshold: a tag is shown when its score is at least this. */
   threshold: z.number().min(0).max(1),
 });
