@@ -46,10 +46,16 @@ export interface RecognitionRecord {
   createdAt: number;
 }
 
+/** A tag's names, kept with an added vocabulary tag so history can show and search it without the vocabulary. */
+export interface TagNames {
+  en: string;
+  zh: string;
+}
+
 /** One user act, as the UI asks for it; the store adds ids, time, model, embedding. */
 export type FeedbackAct =
   | { type: 'tag-verdict'; photoId: string; tag: TagRef; verdict: Verdict; score?: number; origin?: TagOrigin }
-  | { type: 'tag-added'; photoId: string; tag: TagRef; origin?: TagOrigin }
+  | { type: 'tag-added'; photoId: string; tag: TagRef; origin?: TagOrigin; names?: TagNames }
   | { type: 'photo-confirmed'; photoId: string; tags: TagRef[] };
 
 export interface FeedbackRecord {
@@ -60,6 +66,8 @@ export interface FeedbackRecord {
   event: FeedbackEvent;
   /** Set by undo; an undone act no longer counts (its unsent event was dropped, a sent one retracted). */
   undone: boolean;
+  /** The act's `names`, for an added tag. */
+  names?: TagNames;
 }
 
 export interface OutboxRecord {

@@ -1,0 +1,208 @@
+import { tagKey, type TagRef } from '../../server/contract/feedback-event.ts';
+import { actEvent, retractionEvent } from './events.ts';
+import { foldFeedback, groupByPhoto, indexFields, listedTags, namesOf, photoFeedback } from './feedback-state.ts';
+import type {
+  CorrectedExample,
+  FeedbackRecord,
+  HistoryQuery,
+  LocalStore,
+  PhotoRecord,
+  RecognitionRecord,
+} from './local-store.ts';
+import { withQuotaRecovery } from './quota.ts';
+import type { WanwuDatabase } from './schema.ts';
+import { createUuidV7 } from './uuid.ts';
+
+export interface StoreEnv {
+  /** navigator.storage by default; absent where the browser has none. */
+  storage?: StorageManager;
+  now?: () => number;
+}
+
+/** Setting written with the first feedback, so persistence is asked for once, at the moment it matters. */
+const PERSISTENCE_ASKED = 'persistence-asked';
+
+/** The LocalStore over Dexie (./schema.ts). Every write goes through `withQuotaRecovery`. */
+export function createLocalStore(db: WanwuDatabase, env: StoreEnv = {}): LocalStore {
+  const now = env.now ?? Date.now;
+  const storage = 'storage' in env ? env.storage : globalThis.navigator?.storage;
+  const nextId = createUuidV7();
+  const write = <T>(run: () => Promise<T>) => withQuotaRecovery(db, run);
+
+  const latestRecognition = (photoId: string) => db.recognitions.where('photoId').equals(photoId).last();
+
+  /** The photo's search keys and review flag as its rows now stand; call inside the write's transaction. */
+  async function photoIndex(photoId: string): Promise<Pick<PhotoRecord, 'tagKeys' | 'needsReview'>> {
+    const [recognition, records] = await Promise.all([
+      latestRecognition(photoId),
+      db.feedback.where('photoId').equals(photoId).toArray(),
+    ]);
+    return indexFields(recognition, foldFeedback(records));
+  }
+
+  async function reindex(photoId: string): Promise<void> {
+    await db.photos.update(photoId, await photoIndex(photoId));
+  }
+
+  /** A browser without the API, or one that cannot grant it here (no secure context), answers false. */
+  async function requestPersistence(): Promise<boolean> {
+    try {
+      return (await storage?.persist?.()) ?? false;
+    } catch {
+      return false;
+    }
+  }
+
+  const store: LocalStore = {
+    savePhoto: (photo, recognition) =>
+      write(() =>
+        db.transaction('rw', [db.photos, db.recognitions, db.feedback], async () => {
+          const at = now();
+          const seen = await db.photos.get(photo.id);
+          await db.recognitions.add({ ...recognition, photoId: photo.id, createdAt: at });
+          // A photo seen again keeps its place in history and gets its bytes back if they were dropped.
+          const record: PhotoRecord = { ...photo, createdAt: seen?.createdAt ?? at, ...(await photoIndex(photo.id)) };
+          await db.photos.put(record);
+          return record;
+        }),
+      ),
+
+    getPhoto: (id) => db.photos.get(id),
+    latestRecognition,
+
+    async recordFeedback(act) {
+      const at = now();
+      const id = nextId(at);
+      const { record, first } = await write(() =>
+        db.transaction('rw', [db.photos, db.recognitions, db.feedback, db.outbox, db.settings], async () => {
+          const recognition = await latestRecognition(act.photoId);
+          if (!recognition) throw new Error(`No recognition of photo ${act.photoId} to give feedback on`);
+          const event = actEvent(act, { id, at, model: recognition.model, embedding: recognition.embedding });
+          const record: FeedbackRecord = { id, photoId: act.photoId, event, undone: false };
+          if (act.type === 'tag-added' && act.names) record.names = act.names;
+          await db.feedback.add(record);
+          await db.outbox.add({ id, event, createdAt: at, attempts: 0, notBefore: at });
+          await reindex(act.photoId);
+          const first = !(await db.settings.get(PERSISTENCE_ASKED));
+          if (first) await db.settings.put({ key: PERSISTENCE_ASKED, value: at });
+          return { record, first };
+        }),
+      );
+      // Not awaited: a browser may ask its user, and the feedback is already safe.
+      if (first) void requestPersistence();
+      return record;
+    },
+
+    undoFeedback: (feedbackId) =>
+      write(() =>
+        db.transaction('rw', [db.photos, db.recognitions, db.feedback, db.outbox], async () => {
+          const record = await db.feedback.get(feedbackId);
+          if (!record) throw new Error(`No feedback ${feedbackId} to undo`);
+          if (record.undone) return;
+          await db.feedback.update(feedbackId, { undone: true });
+          if (await db.outbox.get(feedbackId)) {
+            await db.outbox.delete(feedbackId);
+          } else {
+            const at = now();
+            const event = retractionEvent(record.event, nextId(at), at);
+            await db.outbox.add({ id: event.id, event, createdAt: at, attempts: 0, notBefore: at });
+          }
+          await reindex(record.photoId);
+        }),
+      ),
+
+    photoFeedback: async (photoId) => photoFeedback(foldFeedback(await db.feedback.where('photoId').equals(photoId).toArray())),
+
+    historyIds: (query = {}) => historyIds(db, query),
+
+    historyItems: (ids) =>
+      db.transaction('r', [db.photos, db.recognitions, db.feedback], async () => {
+        const [photos, recognitions, records] = await Promise.all([
+          db.photos.bulkGet([...ids]),
+          latestRecognitions(db, ids),
+          Promise.all(ids.map((id) => db.feedback.where('photoId').equals(id).toArray())),
+        ]);
+        return photos.flatMap((photo, i) =>
+          photo ? [{ photo, tags: listedTags(recognitions.get(photo.id), foldFeedback(records[i])) }] : [],
+        );
+      }),
+
+    deletePhoto: (id) =>
+      write(() =>
+        db.transaction('rw', [db.photos, db.recognitions, db.feedback], async () => {
+          await db.recognitions.where('photoId').equals(id).delete();
+          await db.feedback.where('photoId').equals(id).delete();
+          await db.photos.delete(id);
+        }),
+      ),
+
+    correctedExamples: () => correctedExamples(db),
+
+    async userTags() {
+      const texts = new Map<string, TagRef>();
+      const acts = await db.feedback.filter((record) => !record.undone && record.event.type === 'tag-added').toArray();
+      for (const { event } of acts.sort((a, b) => (a.id < b.id ? 1 : -1))) {
+        if (event.type === 'tag-added' && 'text' in event.tag) texts.set(event.tag.text, event.tag);
+      }
+      return [...texts.values()];
+    },
+
+    async storageReport() {
+      const [estimate, persisted, photos, pending] = await Promise.all([
+        storage?.estimate?.(),
+        storage?.persisted?.(),
+        db.photos.count(),
+        db.outbox.count(),
+      ]);
+      return {
+        usage: estimate?.usage ?? null,
+        quota: estimate?.quota ?? null,
+        persisted: persisted ?? null,
+        photos,
+        pending,
+      };
+    },
+
+    requestPersistence,
+  };
+  return store;
+}
+
+/** Primary keys only, so thousands of photos cost a few key lists, never their rows. */
+async function historyIds(db: WanwuDatabase, query: HistoryQuery): Promise<string[]> {
+  const search = query.search?.trim().toLowerCase();
+  const [newestFirst, review, found] = await Promise.all([
+    // Ascending then reversed here: a forward key list is one getAllKeys(), a reverse one a cursor walk.
+    db.photos.orderBy('createdAt').primaryKeys().then((ids) => ids.reverse()),
+    query.needsReview ? db.photos.where('needsReview').equals(1).primaryKeys() : null,
+    search ? db.photos.where('tagKeys').startsWith(search).primaryKeys() : null,
+  ]);
+  const filters = [review, found].flatMap((keys) => (keys ? [new Set(keys)] : []));
+  return filters.length === 0 ? newestFirst : newestFirst.filter((id) => filters.every((keys) => keys.has(id)));
+}
+
+async function latestRecognitions(db: WanwuDatabase, photoIds: readonly string[]): Promise<Map<string, RecognitionRecord>> {
+  // One small keyed query per photo: faster than one anyOf() cursor jumping through the index.
+  const latest = await Promise.all(photoIds.map((id) => db.recognitions.where('photoId').equals(id).last()));
+  return new Map(latest.flatMap((recognition) => (recognition ? [[recognition.photoId, recognition]] : [])));
+}
+
+async function correctedExamples(db: WanwuDatabase): Promise<CorrectedExample[]> {
+  return db.transaction('r', [db.recognitions, db.feedback], async () => {
+    const records = groupByPhoto(await db.feedback.toArray());
+    const corrected = [...records].filter(([, rows]) => rows.some((row) => !row.undone)).map(([photoId]) => photoId);
+    const recognitions = await latestRecognitions(db, corrected);
+    return corrected.flatMap((photoId) => {
+      const recognition = recognitions.get(photoId);
+      if (!recognition?.embedding) return [];
+      const state = foldFeedback(records.get(photoId)!);
+      const labels = [...state.verdicts.values()].map(({ tag, verdict }) => ({
+        key: tagKey(tag),
+        tag,
+        ...namesOf(tag, recognition, state),
+        verdict,
+      }));
+      return [{ photoId, embedding: recognition.embedding, labels }];
+    });
+  });
+}
