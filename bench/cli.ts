@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { bundleDir, dataDir } from '../test/env.ts';
 
-/** `npm run bench -- inference [--runs N]` | `npm run bench -- quality [--data DIR]`; each loads only its own runtimes. */
-const USAGE = 'usage: npm run bench -- inference [--runs N] | quality [--data DIR]';
+/** `npm run bench -- inference [--runs N]` | `quality [--data DIR]` | `store [--runs N]`; each loads only its own runtimes. */
+const USAGE = 'usage: npm run bench -- inference [--runs N] | quality [--data DIR] | store [--runs N]';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -13,6 +13,7 @@ const { positionals, values } = parseArgs({
 const benchmarks: Record<string, () => Promise<void>> = {
   inference: async () => (await import('./inference.ts')).runInference({ runs: positiveInteger(values.runs ?? '5') }),
   quality: async () => (await import('./quality.ts')).runQuality({ data: resolve(values.data ?? resolve(dataDir, 'coco-dev')), bundleDir }),
+  store: async () => (await import('./store.ts')).runStore({ runs: positiveInteger(values.runs ?? '5') }),
 };
 
 function positiveInteger(text: string): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averagePrecision, meanAveragePrecision, median, precisionRecallF1, type Ranked } from './metrics.ts';
+import { averagePrecision, meanAveragePrecision, median, percentile, precisionRecallF1, type Ranked } from './metrics.ts';
 
 const ranked = (...pairs: [number, boolean][]): Ranked[] => pairs.map(([score, positive]) => ({ score, positive }));
 
@@ -11,6 +11,20 @@ describe('median', () => {
 
   it('refuses an empty list rather than inventing a number', () => {
     expect(() => median([])).toThrow(/no values/);
+  });
+});
+
+describe('percentile', () => {
+  it('takes the nearest rank: the p99 of 1…200 is 198, of 1…10 the largest', () => {
+    const hundreds = Array.from({ length: 200 }, (_, i) => 200 - i);
+    expect(percentile(hundreds, 0.99)).toBe(198);
+    expect(percentile(hundreds, 0.5)).toBe(100);
+    expect(percentile([3, 1, 2, 10, 4, 5, 6, 7, 8, 9], 0.99)).toBe(10);
+    expect(percentile([7], 0)).toBe(7);
+  });
+
+  it('refuses an empty list', () => {
+    expect(() => percentile([], 0.99)).toThrow(/no values/);
   });
 });
 
