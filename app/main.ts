@@ -5,10 +5,12 @@ import { I18n } from './i18n/i18n.svelte.ts';
 import { chooseLanguage } from './i18n/language.ts';
 import { createInferenceClient } from './inference/client.ts';
 import { AppState } from './state/app-state.svelte.ts';
+import { openDatabase } from './store/schema.ts';
+import { createLocalStore } from './store/store.ts';
 import App from './ui/App.svelte';
 
 const i18n = new I18n(chooseLanguage(location.search, navigator.languages));
-const app = new AppState(createInferenceClient());
+const app = new AppState(createInferenceClient(), createLocalStore(openDatabase()));
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 mount(App, { target, props: { app, i18n } });

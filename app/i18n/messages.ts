@@ -1,5 +1,5 @@
-import type { RecognitionErrorCode } from '../../models/pipeline/errors.ts';
 import type { StageTimings } from '../../models/pipeline/types.ts';
+import type { AppErrorCode } from '../errors/handle-error.ts';
 
 /** Every piece of text the UI shows; each language is one object of this shape. */
 export interface Messages {
@@ -30,9 +30,59 @@ export interface Messages {
   timings: string;
   stages: Record<keyof StageTimings, string>;
   retry: string;
-  errors: Record<RecognitionErrorCode, string>;
+  errors: Record<AppErrorCode, string>;
   // -- feedback on the result screen (verdicts, add tag, quick question, personal tags) --
+  /** Accessible names of a tag's two verdict buttons (exactly these words: screen readers and tests use them). */
+  correct: string;
+  wrong: string;
+  /** Confirms every listed tag that has no verdict yet. */
+  allCorrect: string;
+  undo: string;
+  /** What the undo toast says was just done. */
+  done: { correct: (tag: string) => string; wrong: (tag: string) => string; added: (tag: string) => string; confirmed: string; undone: string };
+  personalBadge: string;
+  addedBadge: string;
+  addTag: string;
+  addTagHint: string;
+  addTagButton: string;
+  /** The listbox option that adds the typed text as a tag of its own. */
+  newTag: (text: string) => string;
+  noSuggestions: string;
+  quickQuestion: (tag: string) => string;
+  yes: string;
+  no: string;
+  notSure: string;
   // -- end feedback --
   // -- history, settings, storage --
+  /** Navigation between the camera (and its result), the history and the settings. */
+  navCamera: string;
+  navHistory: string;
+  navSettings: string;
+  historyTitle: string;
+  historyCount: (count: number) => string;
+  historyNeedsReview: string;
+  historySearch: string;
+  historyEmpty: string;
+  historyNoMatch: string;
+  historyLoading: string;
+  /** What a tag chip in the history says to screen readers about its verdict. */
+  historyVerdict: Record<'correct' | 'wrong' | 'none', string>;
+  historyNoThumbnail: string;
+  deletePhoto: string;
+  deleteQuestion: string;
+  deleteConfirm: string;
+  cancel: string;
+  storageTitle: string;
+  storageUsed: string;
+  storageUsage: (used: string, quota: string) => string;
+  storageUnknown: string;
+  storagePersistent: string;
+  storagePersistentYes: string;
+  storagePersistentNo: string;
+  storagePhotos: string;
+  storagePending: string;
+  languageTitle: string;
+  /** Shown instead of a photo whose bytes were dropped to free space. */
+  photoFreed: string;
   // -- end history --
 }

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** The app as the end-to-end tests and benchmarks drive it, through its DOM contract only. */
 
@@ -63,4 +63,16 @@ export async function shownTags(page: Page): Promise<ShownTag[]> {
       text: item.textContent ?? '',
     })),
   );
+}
+
+/** A listed tag's row on the result screen, by tag id (`text:…` for a free-text tag). */
+export function tagRow(page: Page, id: string): Locator {
+  return page.locator(`[data-testid="tag"][data-tag-id="${id}"]`);
+}
+
+/** [tag id, data-verdict] of every listed tag, top to bottom; the verdict is '' while there is none. */
+export async function verdicts(page: Page): Promise<[string, string][]> {
+  return page
+    .getByTestId('tag')
+    .evaluateAll((items) => items.map((item) => [item.getAttribute('data-tag-id') ?? '', item.getAttribute('data-verdict') ?? ''] as [string, string]));
 }

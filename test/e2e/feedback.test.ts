@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import jpeg from 'jpeg-js';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, startServer, type LaunchedBrowser, type RunningServer } from '../browser.ts';
+import { appDistDir, photosDir } from '../env.ts';
+import { choosePhoto, openApp, shownTags, tagRow, verdicts } from './app-page.ts';
+
+/** Feedback on the result screen of the real app, in Chinese, kept in the browser's own IndexedDB. */
+
+let server: RunningServer;
+let browser: LaunchedBrowser;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(join(appDistDir, 'index.html'))) throw new Error(`No built app in ${appDistDir}: run \`npm run build\` first`);
+  [server, browser] = await Promise.all([startServer(), launchBrowser({ locale: 'zh-CN' })]);
+  page = await browser.context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** dog.jpg mirrored left to right: other bytes, another photo id, the same scene. */
+async function mirroredDog(): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+  const { width, height, data } = jpeg.decode(await readFile(join(photosDir, 'dog.jpg')), { useTArray: true });
+  const pixels = new Uint32Array(data.buffer, data.byteOffset, width * height);
+  for (let y = 0; y < height; y++) pixels.subarray(y * width, (y + 1) * width).reverse();
+  return { name: 'dog-mirrored.jpg', mimeType: 'image/jpeg', buffer: jpeg.encode({ width, height, data }, 90).data };
+}
+
+const background = (page: Page, selector: string) =>
+  page.locator(selector).evaluate((element) => getComputedStyle(element).backgroundColor);
+
+describe('feedback on the result screen', () => {
+  /** The tag marked wrong on dog.jpg, which a near copy must then not show. */
+  let wrongId: string;
+
+  it('takes a verdict per tag with undo, confirms the rest in one tap, and adds a new tag', async () => {
+    await openApp(page, `${server.url}/?lang=zh`);
+    expect(await choosePhoto(page, join(photosDir, 'dog.jpg'))).toBe('done');
+    const tags = await shownTags(page);
+    expect(tags.map((tag) => tag.id)).toContain('coco:dog');
+    const second = tags.find((tag) => tag.id !== 'coco:dog');
+    expect(second, 'dog.jpg shows a second tag to mark wrong').toBeDefined();
+    wrongId = second!.id;
+
+    // A question about a doubtful tag, when there is one, is answered like any verdict.
+    const question = page.getByTestId('quick-question');
+    if (await question.isVisible()) {
+      const asked = (await question.getAttribute('data-tag-id'))!;
+      expect(await question.innerText()).toMatch(/^这是.+吗？/);
+      await question.getByRole('button', { name: '是', exact: true }).click();
+      await question.waitFor({ state: 'detached' });
+      await page.locator(`[data-testid="tag"][data-tag-id="${asked}"][data-verdict="correct"]`).waitFor();
+    }
+
+    const wrongRow = tagRow(page, wrongId);
+    const wrong = wrongRow.getByRole('button', { name: '错误', exact: true });
+    const unpressed = await background(page, `[data-testid="tag"][data-tag-id="${wrongId}"] button[aria-label="错误"]`);
+    await wrong.click();
+    await page.locator(`[data-testid="tag"][data-tag-id="${wrongId}"][data-verdict="wrong"]`).waitFor();
+    expect(await wrong.getAttribute('aria-pressed')).toBe('true');
+    expect(await background(page, `[data-testid="tag"][data-tag-id="${wrongId}"] button[aria-label="错误"]`)).not.toBe(unpressed);
+
+    // The toast's undo takes the verdict back…
+    const toast = page.getByTestId('undo-toast');
+    await toast.getByRole('button', { name: '撤销', exact: true }).click();
+    await page.locator(`[data-testid="tag"][data-tag-id="${wrongId}"][data-verdict=""]`).waitFor();
+    expect(await wrong.getAttribute('aria-pressed')).toBe('false');
+    // …and so does pressing the pressed button again.
+    await wrong.click();
+    await page.locator(`[data-testid="tag"][data-tag-id="${wrongId}"][data-verdict="wrong"]`).waitFor();
+    await wrong.click();
+    await page.locator(`[data-testid="tag"][data-tag-id="${wrongId}"][data-verdict=""]`).waitFor();
+    await wrong.click();
+    await page.locator(`[data-testid="tag"][data-tag-id="${wrongId}"][data-verdict="wrong"]`).waitFor();
+
+    // Focusing a tag lights its boxes and dims the others'.
+    await tagRow(page, 'coco:dog').getByRole('button', { name: '正确', exact: true }).focus();
+    await page.locator('[data-testid="box"][data-tag-id="coco:dog"][data-highlighted="true"]').first().waitFor();
+
+    await page.getByRole('button', { name: '全部正确', exact: true }).click();
+    await expect
+      .poll(async () => (await verdicts(page)).filter(([id]) => id !== wrongId).every(([, verdict]) => verdict === 'correct'))
+      .toBe(true);
+    expect(Object.fromEntries(await verdicts(page))[wrongId]).toBe('wrong');
+
+    const input = page.getByRole('combobox', { name: '添加标签', exact: true });
+    // Pinyin finds the vocabulary: "mao" offers 猫.
+    await input.fill('mao');
+    await page.locator('[role="option"][data-tag-key="coco:cat"]', { hasText: '猫' }).waitFor();
+    await input.fill('金毛');
+    // The vocabulary's golden retriever is offered, but Enter without choosing it adds the text as typed.
+    await page.getByRole('option').first().waitFor();
+    await input.press('Enter');
+    const added = page.locator('[data-testid="tag"][data-source="user"]', { hasText: '金毛' });
+    await added.waitFor();
+    expect(await added.getAttribute('data-verdict')).toBe('correct');
+    expect(await input.inputValue()).toBe('');
+  });
+
+  it('suggests what was learnt on a near copy at once: 金毛 as a personal tag, the wrong tag hidden', async () => {
+    expect(await choosePhoto(page, await mirroredDog())).toBe('done');
+    const personal = page.locator('[data-testid="tag"][data-source="personal"]', { hasText: '金毛' });
+    await personal.waitFor();
+    expect(await personal.innerText()).toContain('来自你的纠正');
+    const shown = (await shownTags(page)).map((tag) => tag.id);
+    expect(shown).toContain('coco:dog');
+    expect(shown).not.toContain(wrongId);
+    // A personal tag is judged like any other.
+    await personal.getByRole('button', { name: '正确', exact: true }).click();
+    await page.locator('[data-testid="tag"][data-source="personal"][data-verdict="correct"]', { hasText: '金毛' }).waitFor();
+  });
+});
+
+describe('feedback where the browser keeps no data', () => {
+  it('still shows the result, says why feedback cannot be kept, and stays usable', async () => {
+    const blocked = await browser.context.newPage();
+    // As in a browser that refuses storage: no IndexedDB at all.
+    await blocked.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined }));
+    await openApp(blocked, `${server.url}/?lang=en`);
+    expect(await choosePhoto(blocked, join(photosDir, 'horses.jpg'))).toBe('done');
+    expect((await shownTags(blocked)).map((tag) => tag.id)).toContain('coco:horse');
+    const alert = blocked.getByTestId('storage-error');
+    expect(await alert.getAttribute('data-code')).toBe('storage-unavailable');
+    expect(await alert.innerText()).toMatch(/feedback can't be kept/);
+    expect(await tagRow(blocked, 'coco:horse').getByRole('button', { name: 'Correct', exact: true }).isDisabled()).toBe(true);
+    expect(await choosePhoto(blocked, join(photosDir, 'giraffe.jpg'))).toBe('done');
+    await blocked.close();
+  });
+});
