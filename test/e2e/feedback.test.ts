@@ -6,7 +6,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, startServer, type LaunchedBrowser, type RunningServer } from '../browser.ts';
 import { appDistDir, photosDir } from '../env.ts';
-import { choosePhoto, openApp, shownTags, tagRow, verdicts } from './app-page.ts';
+import { jpegMetadataSegments } from '../../models/pipeline/jpeg-metadata.ts';
+import { exifWithGps, includesBytes, insertAfterSoi } from '../jpeg-fixture.ts';
+import { choosePhoto, openApp, shownTags, tagRow, verdicts, waitForServiceWorkerControl } from './app-page.ts';
 
 /** Feedback on the result screen of the real app, in Chinese, kept in the browser's own IndexedDB. */
 
@@ -25,6 +27,34 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** dog.jpg as a phone would hand it over: with EXIF and the place it was taken. */
+const gps = exifWithGps(1);
+async function dogWithGps(): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+  const bytes = insertAfterSoi(await readFile(join(photosDir, 'dog.jpg')), gps.segment);
+  return { name: 'dog.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(bytes) };
+}
+
+/** The bytes of every photo the app keeps, read straight from its IndexedDB. */
+async function storedPhotos(page: Page): Promise<Uint8Array[]> {
+  const photos = await page.evaluate(
+    () =>
+      new Promise<number[][]>((resolve, reject) => {
+        const open = indexedDB.open('wanwu');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('photos').objectStore('photos').getAll();
+          all.onerror = () => reject(all.error);
+          all.onsuccess = async () => {
+            const rows = all.result as { image: Blob | null }[];
+            resolve(await Promise.all(rows.map(async (row) => [...new Uint8Array(await row.image!.arrayBuffer())])));
+            open.result.close();
+          };
+        };
+      }),
+  );
+  return photos.map((bytes) => Uint8Array.from(bytes));
+}
+
 /** dog.jpg mirrored left to right: other bytes, another photo id, the same scene. */
 async function mirroredDog(): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
   const { width, height, data } = jpeg.decode(await readFile(join(photosDir, 'dog.jpg')), { useTArray: true });
@@ -42,7 +72,7 @@ describe('feedback on the result screen', () => {
 
   it('takes a verdict per tag with undo, confirms the rest in one tap, and adds a new tag', async () => {
     await openApp(page, `${server.url}/?lang=zh`);
-    expect(await choosePhoto(page, join(photosDir, 'dog.jpg'))).toBe('done');
+    expect(await choosePhoto(page, await dogWithGps())).toBe('done');
     const tags = await shownTags(page);
     expect(tags.map((tag) => tag.id)).toContain('coco:dog');
     const second = tags.find((tag) => tag.id !== 'coco:dog');
@@ -102,6 +132,28 @@ describe('feedback on the result screen', () => {
     await added.waitFor();
     expect(await added.getAttribute('data-verdict')).toBe('correct');
     expect(await input.inputValue()).toBe('');
+  });
+
+  it('keeps both verdicts through an offline reload, and keeps the photo without its metadata', async () => {
+    await waitForServiceWorkerControl(page);
+    await browser.context.setOffline(true);
+    try {
+      await page.reload({ waitUntil: 'commit' });
+      await page.getByRole('link', { name: '历史', exact: true }).click();
+      const item = page.getByTestId('history-item');
+      await item.first().waitFor();
+      expect(await item.count()).toBe(1);
+      const chip = (key: string) => item.locator(`[data-testid="history-tag"][data-tag-key="${key}"]`);
+      expect(await chip(wrongId).getAttribute('data-verdict')).toBe('wrong');
+      expect(await chip('text:金毛').getAttribute('data-verdict')).toBe('correct');
+
+      const [stored] = await storedPhotos(page);
+      expect(jpegMetadataSegments(stored)).toEqual([]);
+      expect(includesBytes(stored, gps.latitude)).toBe(false);
+      await page.getByRole('link', { name: '拍照', exact: true }).click();
+    } finally {
+      await browser.context.setOffline(false);
+    }
   });
 
   it('suggests what was learnt on a near copy at once: 金毛 as a personal tag, the wrong tag hidden', async () => {
