@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { Sha256HexSchema } from './feedback-event.ts';
+
+/**
+ * The sync API's request and response bodies (`/api/v1/...`). The server validates with these,
+ * serves them as its OpenAPI document, and the app parses the server's answers with them.
+ */
+
+/** Most events one sync request may carry; a device with more sends several batches. */
+export const MAX_SYNC_EVENTS = 500;
+/** Largest photo `PUT /api/v1/photos/<sha256>` accepts. */
+export const MAX_PHOTO_BYTES = 2 * 1024 * 1024;
+
+export const ErrorBodySchema = z.object({
+  /** Stable and machine-readable, e.g. `bad-request`, `unauthorized`, `rate-limited`. */
+  code: z.string(),
+  /** For people; never a stack trace. */
+  message: z.string(),
+});
+
+export const DeviceRegistrationSchema = z.object({
+  deviceId: z.uuid(),
+  /** Bearer token for every later call; shown once, stored hashed by the server. */
+  token: z.string().min(32),
+});
+
+/**
+ * Events stay `unknown` here on purpose: each is validated alone against FeedbackEventSchema,
+ * so one malformed event is rejected while the rest of the batch is stored.
+ */
+export const SyncRequestSchema = z.object({
+  events: z.array(z.unknown()).max(MAX_SYNC_EVENTS),
+});
+
+export const RejectedEventSchema = z.object({
+  /** The event's id as sent (may be empty when it had none). */
+  id: z.string(),
+  code: z.string(),
+  message: z.string(),
+});
+
+export const SyncResponseSchema = z.object({
+  /** Stored by this request. */
+  accepted: z.array(z.string()),
+  /** Already stored before (a retry); as safe to forget as `accepted`. */
+  duplicates: z.array(z.string()),
+  /** Never stored; sending them again will not help. */
+  rejected: z.array(RejectedEventSchema),
+  /** The model bundle apps should be running. */
+  model: z.object({ version: z.string().nullable() }),
+});
+
+export const PhotoUploadResponseSchema = z.object({
+  id: Sha256HexSchema,
+  /** false when the server already had these bytes. */
+  stored: z.boolean(),
+});
+
+export const AdminStatsSchema = z.object({
+  devices: z.number().int().nonnegative(),
+  events: z.number().int().nonnegative(),
+  photos: z.number().int().nonnegative(),
+});
+
+export const HealthSchema = z.object({
+  ok: z.boolean(),
+  model: z.string().nullable(),
+  database: z.enum(['sqlite', 'postgres']),
+});
+
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+export type DeviceRegistration = z.infer<typeof DeviceRegistrationSchema>;
+export type SyncRequest = z.infer<typeof SyncRequestSchema>;
+export type RejectedEvent = z.infer<typeof RejectedEventSchema>;
+export type SyncResponse = z.infer<typeof SyncResponseSchema>;
+export type PhotoUploadResponse = z.infer<typeof PhotoUploadResponseSchema>;
+export type AdminStats = z.infer<typeof AdminStatsSchema>;
+export type Health = z.infer<typeof HealthSchema>;
