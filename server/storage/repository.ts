@@ -41,6 +41,8 @@ export interface Repository {
   deviceByTokenHash(tokenHash: string): Promise<DeviceRecord | null>;
   /** Stores valid events of one device in one transaction; each id at most once, ever. */
   storeEvents(deviceId: string, events: readonly FeedbackEvent[], receivedAt: Date): Promise<StoredEvents>;
+  /** The events a device stored, exactly as accepted, by `at` then id. */
+  eventsOfDevice(deviceId: string): Promise<FeedbackEvent[]>;
   /** Records a photo whose file was written; false when it was already recorded. */
   recordPhoto(photo: PhotoRecord): Promise<boolean>;
   stats(): Promise<AdminStats>;

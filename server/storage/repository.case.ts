@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FeedbackEvent } from '../contract/feedback-event.ts';
+import type { AdminStats } from '../contract/sync.ts';
+import type { DeviceRecord, Repository } from './repository.ts';
+
+/**
+ * The contract every Repository keeps, run against each database (sqlite-repository.test.ts,
+ * postgres-repository.test.ts). One repository serves the whole suite, as one serves a server:
+ * each test registers its own devices and counts what it changed.
+ */
+export function runRepositoryContract(name: string, open: () => Promise<Repository>): void {
+  describe(`${name} repository`, () => {
+    let repo: Repository;
+    beforeAll(async () => {
+      repo = await open();
+    });
+    afterAll(() => repo.close());
+
+    async function newDevice(): Promise<DeviceRecord> {
+      const device = { id: randomUUID(), tokenHash: hex(randomUUID()), createdAt: new Date('2026-03-01T08:00:00.000Z') };
+      await repo.createDevice(device);
+      return device;
+    }
+
+    /** What `work` changed in the stats. */
+    async function statsDelta(work: () => Promise<unknown>): Promise<AdminStats> {
+      const before = await repo.stats();
+      await work();
+      const after = await repo.stats();
+      return { devices: after.devices - before.devices, events: after.events - before.events, photos: after.photos - before.photos };
+    }
+
+    it('migrates again without harm', async () => {
+      const device = await newDevice();
+      await repo.migrate();
+      await repo.migrate();
+      expect(await repo.deviceByTokenHash(device.tokenHash)).toEqual(device);
+    });
+
+    it('finds devices by their token hash only, and keeps token hashes unique', async () => {
+      const device = await newDevice();
+      expect(await repo.deviceByTokenHash(device.tokenHash)).toEqual(device);
+      expect(await repo.deviceByTokenHash(hex('not a token'))).toBeNull();
+      await expect(repo.createDevice({ ...device, id: randomUUID() })).rejects.toThrow();
+    });
+
+    it('stores each event once: a retried batch comes back as duplicates', async () => {
+      const device = await newDevice();
+      const batch = events(25);
+      const first = await statsDelta(async () => {
+        expect(await repo.storeEvents(device.id, batch, new Date())).toEqual({ accepted: ids(batch), duplicates: [], conflicts: [] });
+      });
+      const retry = await statsDelta(async () => {
+        expect(await repo.storeEvents(device.id, batch, new Date())).toEqual({ accepted: [], duplicates: ids(batch), conflicts: [] });
+      });
+      expect(first).toEqual({ devices: 0, events: 25, photos: 0 });
+      expect(retry).toEqual({ devices: 0, events: 0, photos: 0 });
+    });
+
+    it('stores the new events of a batch that mixes new and already stored ones, in the order sent', async () => {
+      const device = await newDevice();
+      const [a, b, c, d] = events(4);
+      await repo.storeEvents(device.id, [a, c], new Date());
+      const delta = await statsDelta(async () => {
+        expect(await repo.storeEvents(device.id, [a, b, c, d, b], new Date())).toEqual({
+          accepted: [b.id, d.id],
+          duplicates: [a.id, c.id, b.id],
+          conflicts: [],
+        });
+      });
+      expect(delta.events).toBe(2);
+      expect(await repo.eventsOfDevice(device.id)).toEqual([a, b, c, d]);
+    });
+
+    it('refuses an id another device already used, and never overwrites its event', async () => {
+      const [owner, other] = [await newDevice(), await newDevice()];
+      const original = events(1)[0];
+      await repo.storeEvents(owner.id, [original], new Date());
+      const reused = { ...original, photoId: hex('another photo'), model: 'v-other' };
+      const fresh = events(1)[0];
+      expect(await repo.storeEvents(other.id, [reused, fresh], new Date())).toEqual({
+        accepted: [fresh.id],
+        duplicates: [],
+        conflicts: [original.id],
+      });
+      expect(await repo.eventsOfDevice(owner.id)).toEqual([original]);
+      expect(await repo.eventsOfDevice(other.id)).toEqual([fresh]);
+    });
+
+    it('stores nothing for a device it does not know', async () => {
+      const delta = await statsDelta(async () => {
+        await expect(repo.storeEvents(randomUUID(), events(3), new Date())).rejects.toThrow();
+      });
+      expect(delta.events).toBe(0);
+    });
+
+    it('counts exactly when two devices sync at once, each retrying every batch', async () => {
+      const devices = [await newDevice(), await newDevice()];
+      const batches = devices.map((device) => ({ device, batches: Array.from({ length: 20 }, () => events(50)) }));
+      let accepted = 0;
+      let duplicates = 0;
+      const delta = await statsDelta(() =>
+        Promise.all(
+          batches.flatMap(({ device, batches }) =>
+            [...batches, ...batches].map(async (batch) => {
+              const result = await repo.storeEvents(device.id, batch, new Date());
+              accepted += result.accepted.length;
+              duplicates += result.duplicates.length;
+              expect(result.conflicts).toEqual([]);
+            }),
+          ),
+        ),
+      );
+      expect({ accepted, duplicates, events: delta.events }).toEqual({ accepted: 2000, duplicates: 2000, events: 2000 });
+      for (const { device, batches: sent } of batches) {
+        expect(await repo.eventsOfDevice(device.id)).toHaveLength(sent.flat().length);
+      }
+    });
+
+    it('gives each id to exactly one device when two send the same ids at once', async () => {
+      const devices = [await newDevice(), await newDevice()];
+      const shared = events(500);
+      // In opposite orders: neither may wait for the other forever.
+      const orders = [shared, [...shared].reverse()];
+      const results = await Promise.all(
+        devices.flatMap((device, i) => [0, 1, 2, 3].map(() => repo.storeEvents(device.id, orders[i], new Date()))),
+      );
+      const accepted = results.flatMap((result) => result.accepted);
+      expect(accepted.sort()).toEqual(ids(shared).sort());
+      const stored = await Promise.all(devices.map((device) => repo.eventsOfDevice(device.id)));
+      expect(stored[0].length + stored[1].length).toBe(500);
+    });
+
+    it('records a photo once, whichever device sends it again', async () => {
+      const [first, second] = [await newDevice(), await newDevice()];
+      const photo = { id: hex(randomUUID()), bytes: 123_456, deviceId: first.id, storedAt: new Date() };
+      const delta = await statsDelta(async () => {
+        expect(await repo.recordPhoto(photo)).toBe(true);
+        expect(await repo.recordPhoto({ ...photo, deviceId: second.id, bytes: 1 })).toBe(false);
+      });
+      expect(delta).toEqual({ devices: 0, events: 0, photos: 1 });
+    });
+
+    it('keeps settings, the latest value winning', async () => {
+      const key = `test-${randomUUID()}`;
+      expect(await repo.setting(key)).toBeNull();
+      await repo.setSetting(key, 'first');
+      await repo.setSetting(key, '第二');
+      expect(await repo.setting(key)).toBe('第二');
+    });
+
+    it('counts devices, events and photos', async () => {
+      const delta = await statsDelta(async () => {
+        const device = await newDevice();
+        await repo.storeEvents(device.id, events(3), new Date());
+        await repo.recordPhoto({ id: hex(randomUUID()), bytes: 10, deviceId: device.id, storedAt: new Date() });
+      });
+      expect(delta).toEqual({ devices: 1, events: 3, photos: 1 });
+    });
+
+    it('returns a full batch of 500 events with embeddings exactly as stored', async () => {
+      const device = await newDevice();
+      const batch = events(500, { varied: true });
+      expect((await repo.storeEvents(device.id, batch, new Date())).accepted).toHaveLength(500);
+      expect(await repo.eventsOfDevice(device.id)).toEqual(batch);
+    });
+  });
+}
+
+function hex(text: string): string {
+  return Buffer.from(text.padEnd(32, '.').slice(0, 32)).toString('hex');
+}
+
+function ids(list: readonly FeedbackEvent[]): string[] {
+  return list.map((event) => event.id);
+}
+
+let clock = Date.parse('2026-03-01T09:00:00.000Z');
+
+/**
+ * Events one second apart (so `at` orders them as made), each with a 480-d embedding (~2.6 KB of
+ * base64) like the detector's. `varied` cycles through every event type and odd-but-valid values.
+ */
+function events(count: number, { varied = false } = {}): FeedbackEvent[] {
+  return Array.from({ length: count }, (_, i): FeedbackEvent => {
+    clock += 1000;
+    const embedding = new Float32Array(480).map((_, d) => Math.sin(clock / 1000 + d));
+    const eightHoursAhead = new Date(clock + 8 * 3600_000).toISOString().replace('Z', '+08:00');
+    const base = {
+      id: randomUUID(),
+      photoId: hex(`photo ${i % 7}`),
+      model: 'v1-test',
+      // Devices write local offsets; stored as sent, ordered by the instant.
+      at: varied && i % 2 ? eightHoursAhead : new Date(clock).toISOString(),
+      embedding: Buffer.from(embedding.buffer).toString('base64'),
+      dims: 480,
+    };
+    if (!varied || i % 4 === 0) return { ...base, type: 'tag-verdict', tag: { id: 'coco:dog' }, verdict: 'correct', score: 0.731 };
+    if (i % 4 === 1) return { ...base, type: 'tag-added', tag: { text: '金毛 “golden” \\ \u{1F436}' }, origin: 'user' };
+    if (i % 4 === 2) return { ...base, type: 'photo-confirmed', tags: [{ id: 'coco:dog' }, { text: 'leash' }] };
+    return { ...base, type: 'feedback-retracted', retracts: randomUUID() };
+  });
+}
