@@ -1,19 +1,20 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ErrorBody } from './contract/sync.ts';
 
-/** The server's one error type: a status, a stable machine-readable code and a message for people. */
+export type { ErrorBody };
+
+/**
+ * The server's one error type: a status, a stable machine-readable code, a message for people,
+ * and the headers the status calls for (`WWW-Authenticate` on 401, `Retry-After` on 429).
+ */
 export class ApiError extends HTTPException {
   constructor(
     status: ContentfulStatusCode,
     readonly code: string,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(status, { message });
   }
-}
-
-/** The JSON body every error response carries. */
-export interface ErrorBody {
-  code: string;
-  message: string;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../models/pipeline/manifest.ts';
-import { createApp } from './app.ts';
+import { createTestApi, type TestApi } from '../test/api-app.ts';
 import { createBundleStore } from './models/bundle-store.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'wanwu-app-'));
@@ -52,21 +52,34 @@ const bundleDir = join(root, 'bundle');
 const appDir = join(root, 'dist');
 const detectorBytes = writeBundle(bundleDir, 'v7');
 writeAppDist(appDir);
-const app = createApp({ appDir, bundles: createBundleStore(bundleDir) });
+const api = await createTestApi({ appDir, bundles: createBundleStore(bundleDir) });
+const { app } = api;
+afterAll(() => api.close());
+
+/** Another app on its own repository, with these bundles; closed after the test. */
+async function withApp(bundles: ReturnType<typeof createBundleStore>, test: (other: TestApi) => Promise<void>): Promise<void> {
+  const other = await createTestApi({ appDir, bundles });
+  try {
+    await test(other);
+  } finally {
+    await other.close();
+  }
+}
 
 describe('API', () => {
-  it('reports health with the current model version', async () => {
+  it('reports health with the current model version and the kind of database', async () => {
     const res = await app.request('/api/v1/health');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, model: 'v7' });
+    expect(await res.json()).toEqual({ ok: true, model: 'v7', database: 'sqlite' });
   });
 
   it('reports no model when no bundle has been built', async () => {
-    const bare = createApp({ appDir, bundles: createBundleStore(join(root, 'nothing')) });
-    expect(await (await bare.request('/api/v1/health')).json()).toEqual({ ok: true, model: null });
-    const res = await bare.request('/api/v1/models/current');
-    expect(res.status).toBe(404);
-    expect((await res.json()).code).toBe('no-model');
+    await withApp(createBundleStore(join(root, 'nothing')), async ({ app: bare }) => {
+      expect(await (await bare.request('/api/v1/health')).json()).toEqual({ ok: true, model: null, database: 'sqlite' });
+      const res = await bare.request('/api/v1/models/current');
+      expect(res.status).toBe(404);
+      expect((await res.json()).code).toBe('no-model');
+    });
   });
 
   it('serves the current manifest for revalidation, answering 304 to its ETag', async () => {
@@ -91,29 +104,27 @@ describe('API', () => {
     }
   });
 
-  it('refuses oversized API bodies with a JSON 413', async () => {
-    const res = await app.request('/api/v1/anything', { method: 'POST', body: 'x'.repeat(2 * 1024 * 1024) });
-    expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ code: 'payload-too-large' });
+  it('refuses oversized API bodies with a JSON 413, on known and unknown routes', async () => {
+    for (const path of ['/api/v1/anything', '/api/v1/devices']) {
+      const res = await app.request(path, { method: 'POST', body: 'x'.repeat(64 * 1024) });
+      expect(res.status, path).toBe(413);
+      expect(await res.json()).toMatchObject({ code: 'payload-too-large' });
+    }
   });
 
-  it('turns an unexpected failure into JSON without a stack trace', async () => {
+  it('turns an unexpected failure into JSON without a stack trace, and logs the failure', async () => {
     const broken = join(root, 'broken');
     mkdirSync(broken);
     writeFileSync(join(broken, 'manifest.json'), '{"format": 1, "version": ');
-    const bad = createApp({ appDir, bundles: createBundleStore(broken) });
-    const logged = console.error;
-    console.error = () => {};
-    let res: Response;
-    try {
-      res = await bad.request('/api/v1/health');
-    } finally {
-      console.error = logged;
-    }
-    expect(res.status).toBe(500);
-    const text = await res.text();
-    expect(JSON.parse(text)).toEqual({ code: 'internal', message: expect.any(String) });
-    expect(text).not.toMatch(/at |SyntaxError|\.ts/);
+    await withApp(createBundleStore(broken), async ({ app: bad, logs }) => {
+      const res = await bad.request('/api/v1/health');
+      expect(res.status).toBe(500);
+      const text = await res.text();
+      expect(JSON.parse(text)).toEqual({ code: 'internal', message: expect.any(String) });
+      expect(text).not.toMatch(/at |SyntaxError|\.ts/);
+      const failure = logs.map((line) => JSON.parse(line)).find((line) => line.level === 50);
+      expect(failure).toMatchObject({ msg: 'request failed', path: '/api/v1/health', err: { type: 'SyntaxError' } });
+    });
   });
 });
 

@@ -1,27 +1,32 @@
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { getMimeType } from 'hono/utils/mime';
+import type { Logger } from 'pino';
 import { ApiError, type ErrorBody } from './api-error.ts';
-import { CACHE_IMMUTABLE, CACHE_REVALIDATE, matchesEtag } from './http-cache.ts';
-import type { BundleStore } from './models/bundle-store.ts';
+import type { ApiEnv } from './api/api-env.ts';
+import { createApi, type ApiDeps } from './api/create-api.ts';
+import { DEFAULT_LIMITS, SMALL_BODY_BYTES } from './api/limits.ts';
+import { limitBody } from './api/middleware/body-limit.ts';
+import { requestLog } from './api/middleware/request-log.ts';
+import { CACHE_IMMUTABLE, matchesEtag } from './http-cache.ts';
 import { indexAppFiles, type AppFile } from './static/app-files.ts';
 import { acceptsGzip, createGzipCache, isCompressible } from './static/gzip.ts';
 
-export interface AppDeps {
+export interface AppDeps extends Omit<ApiDeps, 'limits' | 'corsOrigins'> {
   /** The built PWA (vite's dist/); may be missing, then only the API and models are served. */
   appDir: string;
-  bundles: BundleStore;
+  /** One JSON line per request; failures with their stack (never sent to clients). */
+  logger: Logger;
+  limits?: ApiDeps['limits'];
+  corsOrigins?: ApiDeps['corsOrigins'];
 }
 
-/** Requests to the API carry small JSON; photos and datasets get their own limits on their routes. */
-const API_BODY_LIMIT = 1024 * 1024;
-
-export function createApp({ appDir, bundles }: AppDeps) {
+export function createApp({ appDir, logger, limits = DEFAULT_LIMITS, corsOrigins = [], ...api }: AppDeps) {
+  const { bundles } = api;
   const files = indexAppFiles(appDir);
   const gzipped = createGzipCache();
-  const app = new Hono();
+  const app = new Hono<ApiEnv>();
 
   /** Sends a file body, gzipped when the client takes it; HEAD gets the headers only. */
   async function sendBody(c: Context, etag: string, open: () => ReadableStream<Uint8Array>, headers: Record<string, string>, bytes: number): Promise<Response> {
@@ -43,34 +48,16 @@ export function createApp({ appDir, bundles }: AppDeps) {
     return sendBody(c, file.etag, file.stream, { 'Content-Type': file.type }, file.bytes);
   }
 
+  app.use(requestLog(logger));
   // Cross-origin isolation on every response lets the app use threaded WASM.
   app.use(secureHeaders({
     crossOriginEmbedderPolicy: 'require-corp',
     crossOriginOpenerPolicy: 'same-origin',
     crossOriginResourcePolicy: 'same-origin',
   }));
-  app.use('/api/*', bodyLimit({
-    maxSize: API_BODY_LIMIT,
-    onError: () => {
-      throw new ApiError(413, 'payload-too-large', `Request bodies are limited to ${API_BODY_LIMIT} bytes`);
-    },
-  }));
-
-  app.get('/api/v1/health', async (c) => {
-    const current = await bundles.current();
-    return c.json({ ok: true, model: current?.manifest.version ?? null });
-  });
-
-  app.get('/api/v1/models/current', async (c) => {
-    const current = await bundles.current();
-    if (!current) throw new ApiError(404, 'no-model', 'No model bundle has been built on this server; run `npm run models`');
-    c.header('ETag', current.etag);
-    c.header('Cache-Control', CACHE_REVALIDATE);
-    if (matchesEtag(c.req.header('If-None-Match'), current.etag)) return c.body(null, 304);
-    return c.body(current.json, 200, { 'Content-Type': 'application/json' });
-  });
-
-  app.all('/api/*', (c) => notFound(c));
+  app.route('/api/v1', createApi({ ...api, limits, corsOrigins }));
+  // Unknown API paths are a JSON 404, not the app shell; their bodies are never read, but are limited all the same.
+  app.all('/api/*', limitBody(SMALL_BODY_BYTES), (c) => notFound(c));
 
   app.get('/models/:version/:file', async (c) => {
     const found = await bundles.file(c.req.param('version'), c.req.param('file'));
@@ -89,9 +76,9 @@ export function createApp({ appDir, bundles }: AppDeps) {
 
   app.notFound(notFound);
   app.onError((error, c) => {
-    if (error instanceof ApiError) return c.json<ErrorBody>({ code: error.code, message: error.message }, error.status);
+    if (error instanceof ApiError) return c.json<ErrorBody>({ code: error.code, message: error.message }, error.status, error.headers);
     if (error instanceof HTTPException) return c.json<ErrorBody>({ code: 'http-error', message: error.message || 'Request failed' }, error.status);
-    console.error(error);
+    logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
     return c.json<ErrorBody>({ code: 'internal', message: 'Something went wrong on the server' }, 500);
   });
   return app;

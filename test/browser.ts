@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -78,16 +79,32 @@ export async function freePort(): Promise<number> {
 
 export interface RunningServer {
   url: string;
+  port: number;
+  /** The server's data folder: a fresh temp folder (removed by `stop`) unless the caller passed WANWU_DATA. */
+  dataDir: string;
+  /** WANWU_ADMIN_TOKEN as passed, or a random one, for `GET /api/v1/admin/stats`. */
+  adminToken: string;
   stop(): Promise<void>;
 }
 
-/** Starts `server/main.ts` as users run it and waits until its health check answers. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  const port = await freePort();
+export interface StartOptions {
+  /** A fixed port, to start a server again where a stopped one was (pass the same WANWU_DATA to keep its data). */
+  port?: number;
+}
+
+/**
+ * Starts `server/main.ts` as users run it and waits until its health check answers. It runs as
+ * one Node process (`node --import tsx`), so stopping it frees the port at once.
+ */
+export async function startServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningServer> {
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['server/main.ts'], {
+  const ownData = env.WANWU_DATA ? null : await mkdtemp(join(tmpdir(), 'wanwu-data-'));
+  const dataDir = env.WANWU_DATA ?? ownData!;
+  const adminToken = env.WANWU_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, ...env, WANWU_DATA: dataDir, WANWU_ADMIN_TOKEN: adminToken, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -101,13 +118,17 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
+    if (ownData) await rm(ownData, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`The Wanwu server exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`The Wanwu server exited with ${child.exitCode}:\n${output}`);
+    }
     const healthy = await fetch(`${url}/api/v1/health`).then((r) => r.ok, () => false);
-    if (healthy) return { url, stop };
+    if (healthy) return { url, port, dataDir, adminToken, stop };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await stop();

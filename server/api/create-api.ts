@@ -1,0 +1,47 @@
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { BundleStore } from '../models/bundle-store.ts';
+import type { PhotoFiles } from '../storage/photo-files.ts';
+import type { Repository } from '../storage/repository.ts';
+import type { ApiEnv } from './api-env.ts';
+import type { ApiLimits } from './limits.ts';
+import { createRateLimiter } from './middleware/rate-limit.ts';
+import { openApiDocument } from './openapi-document.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { deviceRoutes } from './routes/devices.ts';
+import { healthRoutes } from './routes/health.ts';
+import { photoRoutes } from './routes/photos.ts';
+import { syncRoutes } from './routes/sync.ts';
+
+export interface ApiDeps {
+  repository: Repository;
+  photos: PhotoFiles;
+  bundles: BundleStore;
+  /** sha256 (hex) of the admin token. */
+  adminTokenHash: string;
+  limits: ApiLimits;
+  /** Other origins allowed to call the API; the app's own origin needs no CORS. */
+  corsOrigins: readonly string[];
+}
+
+/** Everything under `/api/v1`. Rate limits live in memory, per API instance. */
+export function createApi({ repository, photos, bundles, adminTokenHash, limits, corsOrigins }: ApiDeps) {
+  const api = new Hono<ApiEnv>();
+  if (corsOrigins.length > 0) {
+    api.use(cors({
+      origin: (origin) => (corsOrigins.includes(origin) ? origin : null),
+      allowMethods: ['GET', 'POST', 'PUT'],
+      allowHeaders: ['Authorization', 'Content-Type'],
+      exposeHeaders: ['Retry-After'],
+      maxAge: 600,
+    }));
+  }
+  const document = openApiDocument();
+  return api
+    .route('/', healthRoutes(repository, bundles))
+    .route('/', deviceRoutes(repository, createRateLimiter(limits.registrationsPerMinute)))
+    .route('/', syncRoutes(repository, bundles, createRateLimiter(limits.syncPerMinute)))
+    .route('/', photoRoutes(repository, photos, createRateLimiter(limits.photosPerMinute)))
+    .route('/', adminRoutes(repository, adminTokenHash))
+    .get('/openapi.json', (c) => c.json(document));
+}

@@ -1,0 +1,59 @@
+import { MAX_PHOTO_BYTES } from '../contract/sync.ts';
+
+/** How much the API takes, per request and per client; env overrides in `limitsFromEnv`. */
+export interface ApiLimits {
+  /** Sync requests per device per minute (token bucket; bursts up to half of it). */
+  syncPerMinute: number;
+  /** Photo uploads per device per minute. */
+  photosPerMinute: number;
+  /** Device registrations per client address per minute. */
+  registrationsPerMinute: number;
+}
+
+/**
+ * A phone drains its outbox in a burst after days offline (3,000 events = 6 requests) and then
+ * syncs every few minutes: 60 a minute is far above real use and still stops a runaway client.
+ */
+export const DEFAULT_LIMITS: ApiLimits = {
+  syncPerMinute: 60,
+  photosPerMinute: 120,
+  registrationsPerMinute: 60,
+};
+
+/** Bodies of routes that take small JSON or none (registration, admin). */
+export const SMALL_BODY_BYTES = 16 * 1024;
+
+/**
+ * A sync body holds at most MAX_SYNC_EVENTS (500) events. Today's detector embedding has 480 dims:
+ * 1,920 bytes, 2,560 in base64, plus ~400 bytes of other fields ≈ 3 KB an event, 1.5 MB a full
+ * batch. The limit leaves room for a 1,280-d embedding (the classifier's: 6,828 base64 chars,
+ * ≈ 7.3 KB an event, 3.7 MB a batch). Larger embeddings need smaller batches; a 413 says so.
+ */
+export const SYNC_BODY_BYTES = 4 * 1024 * 1024;
+
+/** A photo body is the JPEG itself. */
+export const PHOTO_BODY_BYTES = MAX_PHOTO_BYTES;
+
+const ENV_NAMES: Record<keyof ApiLimits, string> = {
+  syncPerMinute: 'WANWU_SYNC_RATE',
+  photosPerMinute: 'WANWU_PHOTO_RATE',
+  registrationsPerMinute: 'WANWU_REGISTER_RATE',
+};
+
+/** The defaults, overridden by `WANWU_SYNC_RATE`, `WANWU_PHOTO_RATE`, `WANWU_REGISTER_RATE` (requests a minute). */
+export function limitsFromEnv(env: NodeJS.ProcessEnv): ApiLimits {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(ENV_NAMES) as (keyof ApiLimits)[]) {
+    const text = env[ENV_NAMES[key]];
+    if (text === undefined || text === '') continue;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`${ENV_NAMES[key]} must be a positive number of requests a minute, not "${text}"`);
+    limits[key] = value;
+  }
+  return limits;
+}
+
+/** `WANWU_CORS_ORIGINS`: a comma-separated list of other origins allowed to call the API. */
+export function corsOriginsFromEnv(env: NodeJS.ProcessEnv): string[] {
+  return (env.WANWU_CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { FeedbackEventSchema } from '../contract/feedback-event.ts';
+import {
+  AdminStatsSchema, DeviceRegistrationSchema, ErrorBodySchema, HealthSchema, MAX_PHOTO_BYTES, MAX_SYNC_EVENTS,
+  PhotoUploadResponseSchema, SyncRequestSchema, SyncResponseSchema,
+} from '../contract/sync.ts';
+import { SYNC_BODY_BYTES } from './limits.ts';
+
+/**
+ * The API's OpenAPI 3.1 document, generated from the contract's zod schemas (never written
+ * twice). The request schema for sync lists events as FeedbackEvent for readers; the server
+ * itself takes any array and checks each event alone.
+ */
+export function openApiDocument(): object {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Wanwu API',
+      version: '1',
+      description: 'Devices register, then sync feedback events (exactly once: retries are always safe) and, with consent, photos. Every error is JSON `{code, message}`.',
+    },
+    paths: PATHS,
+    components: {
+      schemas: componentSchemas(),
+      securitySchemes: {
+        deviceToken: { type: 'http', scheme: 'bearer', description: 'The token `POST /api/v1/devices` returned' },
+        adminToken: { type: 'http', scheme: 'bearer', description: 'WANWU_ADMIN_TOKEN, or the token printed at the first start' },
+      },
+      headers: {
+        RetryAfter: { description: 'Whole seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } },
+      },
+    },
+  };
+}
+
+function componentSchemas(): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>();
+  registry.add(ErrorBodySchema, { id: 'ErrorBody' });
+  registry.add(HealthSchema, { id: 'Health' });
+  registry.add(DeviceRegistrationSchema, { id: 'DeviceRegistration' });
+  registry.add(FeedbackEventSchema, { id: 'FeedbackEvent' });
+  registry.add(SyncRequestSchema.extend({ events: z.array(FeedbackEventSchema).max(MAX_SYNC_EVENTS) }), { id: 'SyncRequest' });
+  registry.add(SyncResponseSchema, { id: 'SyncResponse' });
+  registry.add(PhotoUploadResponseSchema, { id: 'PhotoUploadResponse' });
+  registry.add(AdminStatsSchema, { id: 'AdminStats' });
+  const { schemas } = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}`, io: 'input' });
+  // Components are embedded, not standalone documents: they take no `$schema` or `$id` of their own.
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _, $id: __, ...schema }]) => [id, schema]));
+}
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const json = (description: string, id: string) => ({ description, content: { 'application/json': { schema: ref(id) } } });
+
+const ERRORS = {
+  400: json('Malformed: `bad-request`, `invalid-json`, `hash-mismatch` or `not-a-jpeg`; the message names the problem', 'ErrorBody'),
+  401: { ...json('`unauthorized`: missing or unknown bearer token', 'ErrorBody'), headers: { 'WWW-Authenticate': { schema: { type: 'string' } } } },
+  413: json('`payload-too-large`: the body or the batch is over its limit', 'ErrorBody'),
+  415: json('`unsupported-media-type`', 'ErrorBody'),
+  429: { ...json('`rate-limited`: this device (or address) sent too many requests', 'ErrorBody'), headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } },
+  500: json('`internal`: logged on the server; never a stack trace', 'ErrorBody'),
+};
+const errors = (...statuses: (keyof typeof ERRORS)[]) => Object.fromEntries(statuses.map((status) => [status, ERRORS[status]]));
+
+const PATHS = {
+  '/api/v1/health': {
+    get: { summary: 'Whether the server is up, its model version and database kind', responses: { 200: json('Up', 'Health'), ...errors(500) } },
+  },
+  '/api/v1/models/current': {
+    get: {
+      summary: 'The manifest of the model bundle apps should run (ETag, revalidate)',
+      responses: {
+        200: { description: 'The manifest', content: { 'application/json': { schema: { type: 'object' } } } },
+        304: { description: 'Unchanged since the ETag sent in If-None-Match' },
+        404: json('`no-model`: no bundle built yet', 'ErrorBody'),
+      },
+    },
+  },
+  '/api/v1/devices': {
+    post: {
+      summary: 'Register a device; the token is shown this once and only its hash is stored',
+      responses: { 201: json('Registered', 'DeviceRegistration'), ...errors(413, 429, 500) },
+    },
+  },
+  '/api/v1/sync': {
+    post: {
+      summary: `Send up to ${MAX_SYNC_EVENTS} feedback events; each id is stored at most once`,
+      description: `Each event is validated alone: a malformed one is rejected (\`invalid-event\`) while the rest are stored; an id another device used is rejected (\`id-conflict\`). Sending a batch again is safe: stored ids come back under \`duplicates\`. Bodies up to ${SYNC_BODY_BYTES} bytes.`,
+      security: [{ deviceToken: [] }],
+      requestBody: { required: true, content: { 'application/json': { schema: ref('SyncRequest') } } },
+      responses: { 200: json('What became of every event', 'SyncResponse'), ...errors(400, 401, 413, 415, 429, 500) },
+    },
+  },
+  '/api/v1/photos/{sha256}': {
+    put: {
+      summary: 'Upload a photo, with its user\'s consent; its metadata is stripped again on the server',
+      security: [{ deviceToken: [] }],
+      parameters: [{ name: 'sha256', in: 'path', required: true, description: 'sha256 (hex) of the bytes sent', schema: { type: 'string', pattern: '^[0-9a-f]{64}$' } }],
+      requestBody: { required: true, content: { 'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg', maxLength: MAX_PHOTO_BYTES } } } },
+      responses: {
+        201: json('Stored', 'PhotoUploadResponse'),
+        200: json('The server already had it', 'PhotoUploadResponse'),
+        ...errors(400, 401, 413, 415, 429, 500),
+      },
+    },
+  },
+  '/api/v1/admin/stats': {
+    get: { summary: 'Counts of devices, events and photos', security: [{ adminToken: [] }], responses: { 200: json('Counts', 'AdminStats'), ...errors(401, 500) } },
+  },
+  '/api/v1/openapi.json': {
+    get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } },
+  },
+};

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { Hono } from 'hono';
+import { RecognitionError } from '../../../models/pipeline/errors.ts';
+import { stripJpegMetadata } from '../../../models/pipeline/jpeg-metadata.ts';
+import { ApiError } from '../../api-error.ts';
+import { Sha256HexSchema } from '../../contract/feedback-event.ts';
+import type { PhotoUploadResponse } from '../../contract/sync.ts';
+import type { PhotoFiles } from '../../storage/photo-files.ts';
+import type { Repository } from '../../storage/repository.ts';
+import type { ApiEnv } from '../api-env.ts';
+import { PHOTO_BODY_BYTES } from '../limits.ts';
+import { deviceAuth } from '../middleware/auth.ts';
+import { limitBody } from '../middleware/body-limit.ts';
+import type { RateLimiter } from '../middleware/rate-limit.ts';
+
+/**
+ * `PUT /photos/<sha256>`: a photo the device's user agreed to share. The name must be the sha256
+ * of the bytes sent. The device already stripped the metadata; the server strips it again and
+ * keeps the result under the name the device knows, so the file's own hash differs from its name
+ * exactly when a device let metadata through.
+ */
+export function photoRoutes(repository: Repository, photos: PhotoFiles, limiter: RateLimiter) {
+  return new Hono<ApiEnv>().put('/photos/:sha256', deviceAuth(repository, limiter), async (c, next) => {
+    if (!/^image\/jpeg\s*(;|$)/i.test(c.req.header('Content-Type') ?? '')) throw new ApiError(415, 'unsupported-media-type', 'Photos are sent as image/jpeg');
+    await next();
+  }, limitBody(PHOTO_BODY_BYTES), async (c) => {
+    const id = c.req.param('sha256');
+    if (!Sha256HexSchema.safeParse(id).success) throw new ApiError(400, 'bad-request', 'The photo is named by the sha256 of its bytes: 64 lowercase hex characters');
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    if (createHash('sha256').update(bytes).digest('hex') !== id) throw new ApiError(400, 'hash-mismatch', 'The bytes sent do not hash to the name they were sent under');
+    const clean = withoutMetadata(bytes);
+    await photos.write(id, clean);
+    const stored = await repository.recordPhoto({ id, bytes: clean.length, deviceId: c.var.deviceId, storedAt: new Date() });
+    return c.json<PhotoUploadResponse>({ id, stored }, stored ? 201 : 200);
+  });
+}
+
+function withoutMetadata(bytes: Uint8Array): Uint8Array {
+  try {
+    return stripJpegMetadata(bytes);
+  } catch (error) {
+    if (error instanceof RecognitionError) throw new ApiError(400, 'not-a-jpeg', error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,29 @@
+import { Hono } from 'hono';
+import { SyncRequestSchema } from '../../contract/sync.ts';
+import type { BundleStore } from '../../models/bundle-store.ts';
+import type { Repository, StoredEvents } from '../../storage/repository.ts';
+import type { ApiEnv } from '../api-env.ts';
+import { jsonBody } from '../json-body.ts';
+import { SYNC_BODY_BYTES } from '../limits.ts';
+import { deviceAuth } from '../middleware/auth.ts';
+import { limitBody } from '../middleware/body-limit.ts';
+import type { RateLimiter } from '../middleware/rate-limit.ts';
+import { sortBatch, syncAnswer } from '../sync-batch.ts';
+
+const NOTHING_STORED: StoredEvents = { accepted: [], duplicates: [], conflicts: [] };
+
+/**
+ * `POST /sync`: a device's batch of feedback events. Each event is checked alone, the valid ones
+ * are stored in one repository call (one transaction), and the answer says what became of every
+ * id, so the device can forget accepted and duplicate ones and never resend rejected ones.
+ * More than MAX_SYNC_EVENTS events is a 413, like an oversized body: the device sends fewer.
+ */
+export function syncRoutes(repository: Repository, bundles: BundleStore, limiter: RateLimiter) {
+  return new Hono<ApiEnv>().post('/sync', deviceAuth(repository, limiter), limitBody(SYNC_BODY_BYTES), async (c) => {
+    const { events } = await jsonBody(c, SyncRequestSchema);
+    const batch = sortBatch(events);
+    const stored = batch.valid.length > 0 ? await repository.storeEvents(c.var.deviceId, batch.valid, new Date()) : NOTHING_STORED;
+    const current = await bundles.current();
+    return c.json(syncAnswer(batch, stored, current?.manifest.version ?? null));
+  });
+}

@@ -1,0 +1,27 @@
+import type { Repository } from '../storage/repository.ts';
+import { hashToken, newToken } from './tokens.ts';
+
+/** Repository setting holding the generated admin token's sha256. */
+export const ADMIN_TOKEN_SETTING = 'admin-token-sha256';
+
+/** A chosen admin token shorter than this is refused: it would be guessable. */
+const MIN_ADMIN_TOKEN = 16;
+
+/**
+ * The admin token's hash. `WANWU_ADMIN_TOKEN` wins when set (nothing is stored then); otherwise
+ * the token generated at the first start, whose hash the repository keeps. A new token is handed
+ * to `announce` exactly once, at creation: the server cannot show it again, only its hash exists.
+ */
+export async function adminTokenHash(repository: Repository, fromEnv: string | undefined, announce: (token: string) => void): Promise<string> {
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (fromEnv.length < MIN_ADMIN_TOKEN) throw new Error(`WANWU_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN} characters`);
+    return hashToken(fromEnv);
+  }
+  const stored = await repository.setting(ADMIN_TOKEN_SETTING);
+  if (stored) return stored;
+  const token = newToken();
+  const hash = hashToken(token);
+  await repository.setSetting(ADMIN_TOKEN_SETTING, hash);
+  announce(token);
+  return hash;
+}

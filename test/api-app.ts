@@ -1,0 +1,75 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { DEFAULT_LIMITS, type ApiLimits } from '../server/api/limits.ts';
+import { createApp } from '../server/app.ts';
+import type { DeviceRegistration } from '../server/contract/sync.ts';
+import { createBundleStore, type BundleStore } from '../server/models/bundle-store.ts';
+import { hashToken, newToken } from '../server/security/tokens.ts';
+import { createPhotoFiles } from '../server/storage/photo-files.ts';
+import { openRepository } from '../server/storage/open-repository.ts';
+import type { Repository } from '../server/storage/repository.ts';
+
+/**
+ * The real app in-process (`app.request`), on a real SQLite repository in a fresh temp folder,
+ * with its log lines captured so tests can read what the server wrote.
+ */
+export interface TestApi {
+  app: ReturnType<typeof createApp>;
+  repository: Repository;
+  dataDir: string;
+  adminToken: string;
+  /** Every JSON line the logger wrote. */
+  logs: string[];
+  register(): Promise<DeviceRegistration>;
+  sync(token: string, events: readonly unknown[]): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface TestApiOptions {
+  appDir?: string;
+  bundles?: BundleStore;
+  limits?: Partial<ApiLimits>;
+  corsOrigins?: string[];
+}
+
+export async function createTestApi(options: TestApiOptions = {}): Promise<TestApi> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'wanwu-api-'));
+  const repository = await openRepository({ dataDir });
+  const adminToken = newToken();
+  const logs: string[] = [];
+  const app = createApp({
+    appDir: options.appDir ?? join(dataDir, 'no-app'),
+    bundles: options.bundles ?? createBundleStore(join(dataDir, 'no-bundle')),
+    repository,
+    photos: createPhotoFiles(dataDir),
+    adminTokenHash: hashToken(adminToken),
+    logger: pino({ level: 'debug' }, { write: (line: string) => logs.push(line) }),
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    corsOrigins: options.corsOrigins,
+  });
+  return {
+    app,
+    repository,
+    dataDir,
+    adminToken,
+    logs,
+    async register() {
+      const res = await app.request('/api/v1/devices', { method: 'POST' });
+      if (res.status !== 201) throw new Error(`registration answered ${res.status}: ${await res.text()}`);
+      return res.json();
+    },
+    async sync(token, events) {
+      return app.request('/api/v1/sync', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ events }),
+      });
+    },
+    async close() {
+      await repository.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
