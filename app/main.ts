@@ -5,15 +5,28 @@ import { I18n } from './i18n/i18n.svelte.ts';
 import { chooseLanguage } from './i18n/language.ts';
 import { createInferenceClient } from './inference/client.ts';
 import { AppState } from './state/app-state.svelte.ts';
+import { syncContext, SyncState } from './state/sync-state.svelte.ts';
 import { openDatabase } from './store/schema.ts';
 import { createLocalStore } from './store/store.ts';
+import { requestBackgroundSync } from './sync/background-sync.ts';
+import { createSync } from './sync/drain.ts';
+import { createSyncApi } from './sync/sync-api.ts';
+import { startSyncTriggers } from './sync/triggers.ts';
 import App from './ui/App.svelte';
 
 const i18n = new I18n(chooseLanguage(location.search, navigator.languages));
-const app = new AppState(createInferenceClient(), createLocalStore(openDatabase()));
+const db = openDatabase();
+const sync = createSync({
+  db,
+  api: createSyncApi((input, init) => fetch(input, init)),
+  locks: navigator.locks,
+  online: () => navigator.onLine,
+});
+const triggers = startSyncTriggers({ drain: sync.drain, requestBackgroundSync: () => requestBackgroundSync() });
+const app = new AppState(createInferenceClient(), createLocalStore(db, { onqueued: () => triggers.soon() }));
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
-mount(App, { target, props: { app, i18n } });
+mount(App, { target, props: { app, i18n }, context: syncContext(new SyncState(db, triggers)) });
 // The service worker makes the app work offline; new versions take over by themselves. It is
 // registered once the models are loaded, so that its precache finds the 14 MB runtime in the HTTP
 // cache instead of downloading it a second time beside the worker.

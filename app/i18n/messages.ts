@@ -1,5 +1,6 @@
 import type { StageTimings } from '../../models/pipeline/types.ts';
 import type { AppErrorCode } from '../errors/handle-error.ts';
+import type { SyncErrorCode } from '../sync/sync-api.ts';
 
 /** Every piece of text the UI shows; each language is one object of this shape. */
 export interface Messages {
@@ -81,6 +82,18 @@ export interface Messages {
   storagePersistentNo: string;
   storagePhotos: string;
   storagePending: string;
+  syncTitle: string;
+  /** Events the server refused for good; they stay on the device. */
+  syncRejected: string;
+  syncLast: string;
+  syncNever: string;
+  /** When the last sync went wrong, and why (by code). */
+  syncLastError: string;
+  syncErrors: Record<SyncErrorCode, string>;
+  syncNow: string;
+  syncing: string;
+  syncUploadPhotos: string;
+  syncUploadPhotosHint: string;
   languageTitle: string;
   /** Shown instead of a photo whose bytes were dropped to free space. */
   photoFreed: string;

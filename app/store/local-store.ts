@@ -32,6 +32,8 @@ export interface PhotoRecord {
   tagKeys: string[];
   /** Schema v2: 1 while a shown tag has no verdict and the photo is not confirmed. */
   needsReview: 0 | 1;
+  /** Set once the server holds the bytes (or refused them for good): a photo is sent at most once. */
+  uploaded?: true;
 }
 
 export interface RecognitionRecord {
@@ -78,6 +80,10 @@ export interface OutboxRecord {
   attempts: number;
   /** ms since the epoch before which the sync must not try again (backoff). */
   notBefore: number;
+  /** Set before the event first leaves: the server may hold it from then on, so an undo retracts it. */
+  sentAt?: number;
+  /** The server refused it for good: kept (Settings counts it) but never sent again. */
+  rejected?: { code: string; message: string };
 }
 
 /** The current state of a photo's feedback: the latest act per tag that was not undone. */
@@ -117,8 +123,6 @@ export interface StorageReport {
   quota: number | null;
   persisted: boolean | null;
   photos: number;
-  /** Events still waiting to be synced. */
-  pending: number;
 }
 
 /** Thrown (with code 'storage-full') when nothing more can be freed; nothing was lost. */
@@ -134,7 +138,7 @@ export interface LocalStore {
   latestRecognition(photoId: string): Promise<RecognitionRecord | undefined>;
   /** Writes the feedback row and its outbox row in one transaction; asks for persistent storage on the first one. */
   recordFeedback(act: FeedbackAct): Promise<FeedbackRecord>;
-  /** Undoes one act: drops its outbox row if unsent, else queues a `feedback-retracted` event. */
+  /** Undoes one act: drops its outbox row if it never left, else queues a `feedback-retracted` event. */
   undoFeedback(feedbackId: string): Promise<void>;
   photoFeedback(photoId: string): Promise<PhotoFeedback>;
   /** Ids of matching photos, newest first: cheap even for thousands of photos. */

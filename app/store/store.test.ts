@@ -95,6 +95,21 @@ describe('undoFeedback', () => {
     expect(queued).toEqual([expect.objectContaining({ type: 'feedback-retracted', retracts: act.id, photoId: photo.id })]);
     expect(queued[0].id > act.id).toBe(true);
   });
+
+  it('retracts an event whose sending is under way, and simply drops one the server refused', async () => {
+    const { db, store } = setup();
+    const photo = await dogPhoto(store);
+    const sending = await store.recordFeedback({ type: 'tag-verdict', photoId: photo.id, tag: { id: 'cat' }, verdict: 'wrong' });
+    const refused = await store.recordFeedback({ type: 'tag-verdict', photoId: photo.id, tag: { id: 'dog' }, verdict: 'correct' });
+    await db.outbox.update(sending.id, { sentAt: 1 });
+    await db.outbox.update(refused.id, { sentAt: 1, rejected: { code: 'invalid-event', message: 'no' } });
+
+    await store.undoFeedback(sending.id);
+    await store.undoFeedback(refused.id);
+
+    const queued = (await db.outbox.orderBy(':id').toArray()).map((row) => row.event);
+    expect(queued).toEqual([sending.event, expect.objectContaining({ type: 'feedback-retracted', retracts: sending.id })]);
+  });
 });
 
 describe('photoFeedback', () => {
@@ -252,12 +267,12 @@ describe('storageReport', () => {
     const photo = await dogPhoto(store);
     await store.recordFeedback({ type: 'tag-verdict', photoId: photo.id, tag: { id: 'dog' }, verdict: 'correct' });
 
-    expect(await store.storageReport()).toEqual({ usage: 1_234, quota: 1_000_000, persisted: true, photos: 1, pending: 1 });
+    expect(await store.storageReport()).toEqual({ usage: 1_234, quota: 1_000_000, persisted: true, photos: 1 });
   });
 
   it('says what it cannot know where the browser has no storage API', async () => {
     const { store } = setup({ storage: undefined });
-    expect(await store.storageReport()).toEqual({ usage: null, quota: null, persisted: null, photos: 0, pending: 0 });
+    expect(await store.storageReport()).toEqual({ usage: null, quota: null, persisted: null, photos: 0 });
     expect(await store.requestPersistence()).toBe(false);
   });
 });

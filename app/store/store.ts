@@ -17,6 +17,8 @@ export interface StoreEnv {
   /** navigator.storage by default; absent where the browser has none. */
   storage?: StorageManager;
   now?: () => number;
+  /** Called after a write that queued an event, so the sync can send it soon. */
+  onqueued?: () => void;
 }
 
 /** Setting written with the first feedback, so persistence is asked for once, at the moment it matters. */
@@ -62,6 +64,7 @@ export function createLocalStore(db: WanwuDatabase, env: StoreEnv = {}): LocalSt
           await db.recognitions.add({ ...recognition, photoId: photo.id, createdAt: at });
           // A photo seen again keeps its place in history and gets its bytes back if they were dropped.
           const record: PhotoRecord = { ...photo, createdAt: seen?.createdAt ?? at, ...(await photoIndex(photo.id)) };
+          if (seen?.uploaded) record.uploaded = true;
           await db.photos.put(record);
           return record;
         }),
@@ -90,26 +93,33 @@ export function createLocalStore(db: WanwuDatabase, env: StoreEnv = {}): LocalSt
       );
       // Not awaited: a browser may ask its user, and the feedback is already safe.
       if (first) void requestPersistence();
+      env.onqueued?.();
       return record;
     },
 
-    undoFeedback: (feedbackId) =>
-      write(() =>
+    async undoFeedback(feedbackId) {
+      const queued = await write(() =>
         db.transaction('rw', [db.photos, db.recognitions, db.feedback, db.outbox], async () => {
           const record = await db.feedback.get(feedbackId);
           if (!record) throw new Error(`No feedback ${feedbackId} to undo`);
-          if (record.undone) return;
+          if (record.undone) return false;
           await db.feedback.update(feedbackId, { undone: true });
-          if (await db.outbox.get(feedbackId)) {
-            await db.outbox.delete(feedbackId);
-          } else {
+          const row = await db.outbox.get(feedbackId);
+          // An event that left once may be on the server, even while its answer is still on the way.
+          const held = !row || (row.sentAt !== undefined && !row.rejected);
+          if (held) {
             const at = now();
             const event = retractionEvent(record.event, nextId(at), at);
             await db.outbox.add({ id: event.id, event, createdAt: at, attempts: 0, notBefore: at });
+          } else {
+            await db.outbox.delete(feedbackId);
           }
           await reindex(record.photoId);
+          return held;
         }),
-      ),
+      );
+      if (queued) env.onqueued?.();
+    },
 
     photoFeedback: async (photoId) => photoFeedback(foldFeedback(await db.feedback.where('photoId').equals(photoId).toArray())),
 
@@ -148,18 +158,12 @@ export function createLocalStore(db: WanwuDatabase, env: StoreEnv = {}): LocalSt
     },
 
     async storageReport() {
-      const [estimate, persisted, photos, pending] = await Promise.all([
-        storage?.estimate?.(),
-        storage?.persisted?.(),
-        db.photos.count(),
-        db.outbox.count(),
-      ]);
+      const [estimate, persisted, photos] = await Promise.all([storage?.estimate?.(), storage?.persisted?.(), db.photos.count()]);
       return {
         usage: estimate?.usage ?? null,
         quota: estimate?.quota ?? null,
         persisted: persisted ?? null,
         photos,
-        pending,
       };
     },
 
