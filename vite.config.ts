@@ -1,7 +1,6 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { MANIFEST_CACHE, MODEL_CACHE, WEBGPU_RUNTIME_CACHE } from './app/pwa/caches.ts';
 
 /** Cross-origin isolation: SharedArrayBuffer, hence WASM threads. The Node server sends the same. */
 const isolation = {
@@ -11,9 +10,6 @@ const isolation = {
 
 /** During `npm run dev` the API and the model bundle come from the Wanwu server (`npm start`). */
 const api = { '/api': 'http://127.0.0.1:8787', '/models': 'http://127.0.0.1:8787' };
-
-/** onnxruntime-web's WebGPU runtime (~27 MB): only fetched, and then cached, where WebGPU runs. */
-const webgpuRuntime = /\/assets\/ort-wasm-simd-threaded\.(jsep|asyncify)[^/]*$/;
 
 export default defineConfig({
   root: 'app',
@@ -25,6 +21,10 @@ export default defineConfig({
   plugins: [
     svelte(),
     VitePWA({
+      // Our own service worker (app/pwa/sw.ts): the caches and routes, plus Background Sync.
+      strategies: 'injectManifest',
+      srcDir: 'pwa',
+      filename: 'sw.ts',
       registerType: 'autoUpdate',
       injectRegister: false,
       // Public files (icons) are already in the precache through globPatterns.
@@ -45,29 +45,14 @@ export default defineConfig({
           { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
       },
-      workbox: {
+      injectManifest: {
         globPatterns: ['**/*.{html,js,mjs,css,svg,png,wasm}'],
+        // The WebGPU runtime is cached at run time, only where WebGPU runs (app/pwa/sw.ts).
         globIgnores: ['**/ort-wasm-simd-threaded.jsep*', '**/ort-wasm-simd-threaded.asyncify*'],
         // The WASM runtime (~14 MB) is part of the app shell.
         maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,
-        navigateFallback: 'index.html',
-        navigateFallbackDenylist: [/^\/api\//, /^\/models\//],
-        clientsClaim: true,
-        skipWaiting: true,
-        runtimeCaching: [
-          { urlPattern: webgpuRuntime, handler: 'CacheFirst', options: { cacheName: WEBGPU_RUNTIME_CACHE } },
-          {
-            // Bundles are immutable under their version: once here, never fetched again.
-            urlPattern: /\/models\/[A-Za-z0-9._%-]+\/[A-Za-z0-9._%-]+$/,
-            handler: 'CacheFirst',
-            options: { cacheName: MODEL_CACHE, cacheableResponse: { statuses: [200] } },
-          },
-          {
-            urlPattern: /\/api\/v1\/models\/current$/,
-            handler: 'NetworkFirst',
-            options: { cacheName: MANIFEST_CACHE, networkTimeoutSeconds: 3, cacheableResponse: { statuses: [200] } },
-          },
-        ],
+        // One classic script: every browser with a service worker runs it.
+        rollupFormat: 'iife',
       },
     }),
   ],

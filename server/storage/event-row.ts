@@ -23,6 +23,17 @@ export function eventRow(event: FeedbackEvent): EventRow {
     verdict: event.type === 'tag-verdict' ? event.verdict : null,
     model: event.model,
     at: new Date(event.at).toISOString(),
-    payload: JSON.stringify(event),
+    payload: payloadOf(event),
   };
+}
+
+/**
+ * The event as JSON. Its embedding (most of its bytes) is spliced in rather than serialised:
+ * FeedbackEventSchema let through only the base64 alphabet, which JSON never escapes, and
+ * JSON.stringify would scan every character of it again (more than a millisecond a batch).
+ */
+function payloadOf(event: FeedbackEvent): string {
+  if (event.embedding === undefined) return JSON.stringify(event);
+  const { embedding, ...rest } = event;
+  return `${JSON.stringify(rest).slice(0, -1)},"embedding":"${embedding}"}`;
 }

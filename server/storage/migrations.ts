@@ -44,7 +44,6 @@ export const MIGRATIONS: readonly Migration[] = [
         received_at TEXT NOT NULL,
         payload TEXT NOT NULL
       );
-      CREATE INDEX events_photo ON events (photo_id);
       CREATE INDEX events_device ON events (device_id);
       CREATE TABLE photos (
         id TEXT PRIMARY KEY,
@@ -74,7 +73,6 @@ export const MIGRATIONS: readonly Migration[] = [
         received_at timestamptz NOT NULL,
         payload jsonb NOT NULL
       );
-      CREATE INDEX events_photo ON events (photo_id);
       CREATE INDEX events_device ON events (device_id);
       CREATE TABLE photos (
         id text PRIMARY KEY,
