@@ -61,7 +61,6 @@ export const en: Messages = {
   addTagHint: 'Something missing? Type it in Chinese, English or pinyin',
   addTagButton: 'Add',
   newTag: (text) => `Add “${text}” as a new tag`,
-  noSuggestions: 'No matching tag',
   quickQuestion: (tag) => `Is this ${/^[aeiou]/i.test(tag) ? 'an' : 'a'} ${tag}?`,
   yes: 'Yes',
   no: 'No',

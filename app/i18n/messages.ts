@@ -48,7 +48,6 @@ export interface Messages {
   addTagButton: string;
   /** The listbox option that adds the typed text as a tag of its own. */
   newTag: (text: string) => string;
-  noSuggestions: string;
   quickQuestion: (tag: string) => string;
   yes: string;
   no: string;

@@ -61,7 +61,6 @@ export const zhCN: Messages = {
   addTagHint: '少了什么？用中文、英文或拼音输入',
   addTagButton: '添加',
   newTag: (text) => `添加新标签“${text}”`,
-  noSuggestions: '没有匹配的标签',
   quickQuestion: (tag) => `这是${tag}吗？`,
   yes: '是',
   no: '不是',
