@@ -1,12 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AdminStatsSchema, DeviceRegistrationSchema } from '../server/contract/sync.ts';
+import { startServer, type RunningServer } from '../test/browser.ts';
 import { createTestDatabase, startTestPostgres, type TestPostgres } from '../test/postgres.ts';
 import { fixed, formatTable, writeResult } from './report.ts';
 import { createBatchBodies, EMBEDDING_DIMS } from './sync/events.ts';
 import { runLoad, type LoadResult } from './sync/load.ts';
-import { spawnServer, type ServerProcess } from './sync/server-process.ts';
 
 /**
  * `npm run bench -- sync`: the real server (bench/sync/server.ts: the app on the real repository,
@@ -19,7 +16,6 @@ const EVENTS_PER_BATCH = 100;
 const DEVICES = 32;
 const SYNC_PATH = '/api/v1/sync';
 const NOOP_PATH = `/bench/noop${SYNC_PATH}`;
-const ADMIN_TOKEN = 'sync-bench-admin-token-0123456789';
 /** The latency target holds at this share of the sustained rate. */
 const LOAD_SHARE = 0.8;
 const TARGET_EVENTS_PER_SECOND = 20_000;
@@ -61,28 +57,21 @@ async function measurePostgres(postgres: TestPostgres, nextBody: () => Buffer, s
   }
 }
 
-async function withServer<T>(env: Record<string, string>, use: (server: ServerProcess) => Promise<T>): Promise<T> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'wanwu-bench-sync-'));
+async function withServer<T>(env: Record<string, string>, use: (server: RunningServer) => Promise<T>): Promise<T> {
+  const server = await startServer({
+    // The bench measures storing, not the limiter: devices and registrations are not rate-limited.
+    WANWU_SYNC_RATE: '1000000',
+    WANWU_REGISTER_RATE: '1000000',
+    ...env,
+  }, { entry: 'bench/sync/server.ts' });
   try {
-    const server = await spawnServer('bench/sync/server.ts', {
-      WANWU_DATA: dataDir,
-      WANWU_ADMIN_TOKEN: ADMIN_TOKEN,
-      // The bench measures storing, not the limiter: devices and registrations are not rate-limited.
-      WANWU_SYNC_RATE: '1000000',
-      WANWU_REGISTER_RATE: '1000000',
-      ...env,
-    });
-    try {
-      return await use(server);
-    } finally {
-      await server.kill();
-    }
+    return await use(server);
   } finally {
-    await rm(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 
-async function measure(name: Backend['name'], server: ServerProcess, nextBody: () => Buffer, seconds: number, connections: number): Promise<Backend> {
+async function measure(name: Backend['name'], server: RunningServer, nextBody: () => Buffer, seconds: number, connections: number): Promise<Backend> {
   const tokens = await Promise.all(Array.from({ length: DEVICES }, () => register(server.url)));
   const load = (path: string, overrides: { seconds?: number; overallRate?: number } = {}) =>
     runLoad({ url: server.url, path, tokens, nextBody, eventsPerBody: EVENTS_PER_BATCH, connections, seconds, ...overrides });
@@ -96,7 +85,7 @@ async function measure(name: Backend['name'], server: ServerProcess, nextBody: (
   const atShare = await load(SYNC_PATH, { overallRate: (LOAD_SHARE * stored.eventsPerSecond) / EVENTS_PER_BATCH });
   console.log(`${name}: at ${LOAD_SHARE * 100} %, p99 ${fixed(atShare.p99Ms, 0)} ms`);
   const acknowledgedEvents = [warmUp, stored, atShare].reduce((sum, run) => sum + run.requests * EVENTS_PER_BATCH, 0);
-  return { name, noop, stored, atShare, storedEvents: await storedEvents(server.url), acknowledgedEvents };
+  return { name, noop, stored, atShare, storedEvents: await storedEvents(server), acknowledgedEvents };
 }
 
 async function register(url: string): Promise<string> {
@@ -105,8 +94,8 @@ async function register(url: string): Promise<string> {
   return DeviceRegistrationSchema.parse(await response.json()).token;
 }
 
-async function storedEvents(url: string): Promise<number> {
-  const response = await fetch(`${url}/api/v1/admin/stats`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+async function storedEvents({ url, adminToken }: RunningServer): Promise<number> {
+  const response = await fetch(`${url}/api/v1/admin/stats`, { headers: { authorization: `Bearer ${adminToken}` } });
   if (response.status !== 200) throw new Error(`admin stats answered ${response.status}: ${await response.text()}`);
   return AdminStatsSchema.parse(await response.json()).events;
 }

@@ -3,13 +3,10 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { MANIFEST_FILE } from '../models/pipeline/manifest.ts';
-import { corsOriginsFromEnv, limitsFromEnv } from './api/limits.ts';
+import { appDepsFromEnv } from './app-deps.ts';
 import { createApp } from './app.ts';
-import { createBundleStore } from './models/bundle-store.ts';
 import { serverPaths } from './paths.ts';
-import { adminTokenHash } from './security/admin-token.ts';
-import { createPhotoFiles } from './storage/photo-files.ts';
-import { openRepository, StorageError } from './storage/open-repository.ts';
+import { StorageError } from './storage/open-repository.ts';
 
 /** `npm start`: one Node process serves the PWA, the model bundle and the API. */
 const host = process.env.HOST ?? '127.0.0.1';
@@ -20,27 +17,17 @@ const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 if (!existsSync(join(appDir, 'index.html'))) logger.warn(`no built app in ${appDir}; run \`npm run build\``);
 if (!existsSync(join(bundleDir, MANIFEST_FILE))) logger.warn(`no model bundle in ${bundleDir}; run \`npm run models\``);
 
-const repository = await openRepository({ dataDir, databaseUrl: process.env.DATABASE_URL || undefined }).catch((error: unknown) => {
+const deps = await appDepsFromEnv(process.env, logger, (token) => {
+  // Printed straight to stdout, never through the logger, and only the once: afterwards only its hash exists.
+  console.log(`\nWanwu admin token (shown only now; keep it, or set WANWU_ADMIN_TOKEN): ${token}\n`);
+}).catch((error: unknown) => {
   // Its message says what is wrong and what to change; a stack trace would only bury it.
   if (!(error instanceof StorageError)) throw error;
   logger.fatal(error.message);
   process.exit(1);
 });
-// Printed straight to stdout, never through the logger, and only the once: afterwards only its hash exists.
-const adminHash = await adminTokenHash(repository, process.env.WANWU_ADMIN_TOKEN, (token) => {
-  console.log(`\nWanwu admin token (shown only now; keep it, or set WANWU_ADMIN_TOKEN): ${token}\n`);
-});
-
-const app = createApp({
-  appDir,
-  bundles: createBundleStore(bundleDir),
-  repository,
-  photos: createPhotoFiles(dataDir),
-  adminTokenHash: adminHash,
-  logger,
-  limits: limitsFromEnv(process.env),
-  corsOrigins: corsOriginsFromEnv(process.env),
-});
+const { repository } = deps;
+const app = createApp(deps);
 const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
   const shown = info.family === 'IPv6' ? `[${info.address}]` : info.address;
   logger.info({ database: repository.kind, dataDir }, `Wanwu is running at http://${shown}:${info.port}`);

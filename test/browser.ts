@@ -84,17 +84,23 @@ export interface RunningServer {
   dataDir: string;
   /** WANWU_ADMIN_TOKEN as passed, or a random one, for `GET /api/v1/admin/stats`. */
   adminToken: string;
+  /** Stops it (SIGTERM, a clean shutdown) and removes its own data folder. */
   stop(): Promise<void>;
+  /** Sends the signal (SIGKILL: a crash) and waits until the process is gone; the data folder stays. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export interface StartOptions {
   /** A fixed port, to start a server again where a stopped one was (pass the same WANWU_DATA to keep its data). */
   port?: number;
+  /** The entry to run instead of `server/main.ts` (the sync bench's server). */
+  entry?: string;
 }
 
 /**
  * Starts `server/main.ts` as users run it and waits until its health check answers. It runs as
- * one Node process (`node --import tsx`), so stopping it frees the port at once.
+ * one Node process (`node --import tsx`, not the `tsx` launcher, which forks a child), so a
+ * signal reaches the server itself and stopping it frees the port at once.
  */
 export async function startServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningServer> {
   const port = options.port ?? (await freePort());
@@ -102,7 +108,7 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
   const ownData = env.WANWU_DATA ? null : await mkdtemp(join(tmpdir(), 'wanwu-data-'));
   const dataDir = env.WANWU_DATA ?? ownData!;
   const adminToken = env.WANWU_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'server/main.ts'], {
     cwd: repoRoot,
     env: { ...process.env, ...env, WANWU_DATA: dataDir, WANWU_ADMIN_TOKEN: adminToken, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -115,9 +121,12 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
   child.stderr.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
 
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
+  };
+  const stop = async () => {
+    await kill();
     if (ownData) await rm(ownData, { recursive: true, force: true });
   };
 
@@ -128,7 +137,7 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
       throw new Error(`The Wanwu server exited with ${child.exitCode}:\n${output}`);
     }
     const healthy = await fetch(`${url}/api/v1/health`).then((r) => r.ok, () => false);
-    if (healthy) return { url, port, dataDir, adminToken, stop };
+    if (healthy) return { url, port, dataDir, adminToken, stop, kill };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await stop();

@@ -5,6 +5,10 @@
  *
  * Times: TEXT in UTC ISO-8601 (sorts as it reads) in SQLite, timestamptz in PostgreSQL.
  * `payload` is the whole validated event, embedding included, exactly as accepted.
+ *
+ * Events are indexed by id and device only. An index on photo_id (random 64-hex keys) put every
+ * insert on a different index page and cost a third of SQLite's time per sync batch; whatever
+ * comes to read events by photo adds the index it needs in its own step.
  */
 
 export interface Migration {

@@ -14,6 +14,10 @@ export const SQLITE_FILE = 'wanwu.sqlite';
  */
 export function openSqliteRepository(file: string): Repository {
   const db = new Database(file);
+  // Big pages for a log of ~3 kB rows (mostly the embedding): a 100-event commit appends a few
+  // WAL frames instead of a hundred, which took a third off the time per batch against 4 kB
+  // pages. It only takes effect while the file is new, before WAL is switched on.
+  db.pragma('page_size = 65536');
   // WAL: readers never block the writer. synchronous=NORMAL: a commit is in the WAL in the OS page
   // cache before it returns, so it survives the process being killed (SIGKILL, a crash); only
   // power loss may take the last commits, which only synchronous=FULL (an fsync per commit) would
