@@ -39,6 +39,8 @@ export function startCheckpointer(file: string, onFailure: (error: Error) => voi
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
+      // Awaited by close(): without a ref, a script with nothing else pending would exit mid-await.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
