@@ -12,6 +12,7 @@ import { requestBackgroundSync } from './sync/background-sync.ts';
 import { createSync } from './sync/drain.ts';
 import { createSyncApi } from './sync/sync-api.ts';
 import { startSyncTriggers } from './sync/triggers.ts';
+import { wantedTags } from './sync/wanted-tags.ts';
 import App from './ui/App.svelte';
 
 const i18n = new I18n(chooseLanguage(location.search, navigator.languages));
@@ -23,7 +24,7 @@ const sync = createSync({
   online: () => navigator.onLine,
 });
 const triggers = startSyncTriggers({ drain: sync.drain, requestBackgroundSync: () => requestBackgroundSync() });
-const app = new AppState(createInferenceClient(), createLocalStore(db, { onqueued: () => triggers.soon() }));
+const app = new AppState(createInferenceClient(), createLocalStore(db, { onqueued: () => triggers.soon() }), () => wantedTags(db));
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 mount(App, { target, props: { app, i18n }, context: syncContext(new SyncState(db, triggers)) });

@@ -4,9 +4,9 @@ import { bundleDir, dataDir } from '../test/env.ts';
 
 /**
  * `npm run bench -- inference [--runs N]` | `quality [--data DIR]` | `store [--runs N]` |
- * `sync [--seconds S] [--connections C]`; each loads only its own runtimes.
+ * `sync [--seconds S] [--connections C]` | `aggregate`; each loads only its own runtimes.
  */
-const USAGE = 'usage: npm run bench -- inference [--runs N] | quality [--data DIR] | store [--runs N] | sync [--seconds S] [--connections C]';
+const USAGE = 'usage: npm run bench -- inference [--runs N] | quality [--data DIR] | store [--runs N] | sync [--seconds S] [--connections C] | aggregate';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -22,6 +22,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
       seconds: positiveInteger(values.seconds ?? '10', '--seconds'),
       connections: positiveInteger(values.connections ?? '16', '--connections'),
     }),
+  aggregate: async () => (await import('./aggregate.ts')).runAggregate(),
 };
 
 function positiveInteger(text: string, option = '--runs'): number {

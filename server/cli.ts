@@ -1,8 +1,10 @@
+import { aggregate } from './cli/aggregate.ts';
 import { UsageError, type Command } from './cli/command.ts';
 import { recognize } from './cli/recognize.ts';
+import { simulate } from './cli/simulate.ts';
 
 /** Subcommands by name; aggregate, train, simulate and export join this table. */
-const commands: Record<string, Command> = { recognize };
+const commands: Record<string, Command> = { recognize, simulate, aggregate };
 
 const EXIT_USAGE = 2;
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { DEFAULT_LIMITS, type ApiLimits } from '../server/api/limits.ts';
 import { createApp } from '../server/app.ts';
+import { createConsensusJob, type ConsensusJob } from '../server/consensus/job.ts';
 import type { DeviceRegistration } from '../server/contract/sync.ts';
 import { createBundleStore, type BundleStore } from '../server/models/bundle-store.ts';
 import { hashToken, newToken } from '../server/security/tokens.ts';
@@ -18,6 +19,7 @@ import type { Repository } from '../server/storage/repository.ts';
 export interface TestApi {
   app: ReturnType<typeof createApp>;
   repository: Repository;
+  consensus: ConsensusJob;
   dataDir: string;
   adminToken: string;
   /** Every JSON line the logger wrote. */
@@ -32,6 +34,8 @@ export interface TestApiOptions {
   bundles?: BundleStore;
   limits?: Partial<ApiLimits>;
   corsOrigins?: string[];
+  /** How long after a sync consensus runs by itself. */
+  aggregateDelayMs?: number;
 }
 
 export async function createTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -39,19 +43,24 @@ export async function createTestApi(options: TestApiOptions = {}): Promise<TestA
   const repository = await openRepository({ dataDir });
   const adminToken = newToken();
   const logs: string[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(line) });
+  const bundles = options.bundles ?? createBundleStore(join(dataDir, 'no-bundle'));
+  const consensus = createConsensusJob({ repository, bundles, logger, delayMs: options.aggregateDelayMs });
   const app = createApp({
     appDir: options.appDir ?? join(dataDir, 'no-app'),
-    bundles: options.bundles ?? createBundleStore(join(dataDir, 'no-bundle')),
+    bundles,
+    consensus,
     repository,
     photos: createPhotoFiles(dataDir),
     adminTokenHash: hashToken(adminToken),
-    logger: pino({ level: 'debug' }, { write: (line: string) => logs.push(line) }),
+    logger,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     corsOrigins: options.corsOrigins,
   });
   return {
     app,
     repository,
+    consensus,
     dataDir,
     adminToken,
     logs,
@@ -68,6 +77,7 @@ export async function createTestApi(options: TestApiOptions = {}): Promise<TestA
       });
     },
     async close() {
+      await consensus.stop();
       await repository.close();
       await rm(dataDir, { recursive: true, force: true });
     },

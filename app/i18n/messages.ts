@@ -1,4 +1,7 @@
 import type { StageTimings } from '../../models/pipeline/types.ts';
+import type { QuarantineReason } from '../../server/contract/admin.ts';
+import type { DeviceStatus } from '../../server/contract/admin.ts';
+import type { AdminErrorCode } from '../admin/admin-api.ts';
 import type { AppErrorCode } from '../errors/handle-error.ts';
 import type { SyncErrorCode } from '../sync/sync-api.ts';
 
@@ -97,4 +100,47 @@ export interface Messages {
   /** Shown instead of a photo whose bytes were dropped to free space. */
   photoFreed: string;
   // -- end history --
+  // -- admin --
+  /** The link from Settings to the dashboard. */
+  adminLink: string;
+  adminTitle: string;
+  adminTokenLabel: string;
+  adminTokenHint: string;
+  adminUnlock: string;
+  adminLock: string;
+  adminRefresh: string;
+  adminErrors: Record<AdminErrorCode, string>;
+  adminNoData: string;
+  adminFeedbackTitle: string;
+  adminEvents: string;
+  adminTagsTitle: string;
+  adminTag: string;
+  adminPrecision: string;
+  adminRecall: string;
+  adminSupport: string;
+  /** The column a table is sorted by, for screen readers. */
+  adminSortBy: (column: string) => string;
+  adminDevicesTitle: string;
+  adminVotes: string;
+  adminReliability: string;
+  adminStatus: Record<DeviceStatus, string>;
+  adminQuarantineTitle: string;
+  adminNoQuarantine: string;
+  adminDevice: string;
+  adminReason: string;
+  /** Why consensus quarantined a device, by the server's reason code. */
+  adminReasons: Record<QuarantineReason, string>;
+  adminEvidence: string;
+  adminRelease: string;
+  adminBan: string;
+  adminHardTitle: string;
+  adminModelScore: string;
+  adminConsensusProbability: string;
+  adminWantedTitle: string;
+  adminRunTitle: string;
+  adminLastRun: (when: string, votes: number, ms: number) => string;
+  adminNeverRun: string;
+  adminRunNow: string;
+  adminRunning: string;
+  // -- end admin --
 }

@@ -33,9 +33,14 @@ export class AppState {
   readonly #memory = new PersonalMemory();
   readonly #remembered: Promise<void>;
 
+  /**
+   * @param wanted The tags the server wants answers about (from the last sync); the quick question
+   * asks about them first.
+   */
   constructor(
     private readonly client: InferenceClient,
     readonly store: LocalStore,
+    private readonly wanted: () => Promise<ReadonlySet<string>> = async () => new Set(),
   ) {
     this.#remembered = store.correctedExamples().then(
       (examples) => examples.forEach((example) => this.#memory.upsert(example)),
@@ -159,7 +164,9 @@ export class AppState {
       : { tags: [], suppressed: new Set<string>() };
     const tags = applyPersonal(result.tags, suggestion);
     const thresholds = new Map(this.models?.vocabulary.map((tag) => [tag.id, tag.threshold]));
-    const question = chooseQuestion(tags, thresholds, suggestion.suppressed);
+    // Without them the question still goes to the closest call.
+    const wanted = await this.wanted().catch(() => new Set<string>());
+    const question = chooseQuestion(tags, thresholds, suggestion.suppressed, wanted);
     try {
       if (!prepared) throw (kept as { error: Error }).error;
       // Boxes follow the kept image, which is what the result screen and history show.

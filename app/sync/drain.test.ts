@@ -10,6 +10,7 @@ import { createSync } from './drain.ts';
 import { setUploadConsent } from './photo-upload.ts';
 import { createSyncApi, type Fetch } from './sync-api.ts';
 import { readSyncStatus } from './sync-status.ts';
+import { wantedTags } from './wanted-tags.ts';
 
 /**
  * The drain against a small in-test server behind an injected fetch (the app may not import the
@@ -21,6 +22,8 @@ function testServer() {
   const tokens = new Set<string>();
   const photos: string[] = [];
   const batches: number[] = [];
+  /** The tags this server asks about, in every answer. */
+  const wanted: string[] = [];
   let registrations = 0;
   /** Replaces the next answers, one per request; `'lost'` stores the batch and then drops the answer. */
   const faults: (Response | 'lost' | 'down' | ((events: unknown[]) => Promise<Response | undefined> | Response | undefined))[] = [];
@@ -29,7 +32,7 @@ function testServer() {
     new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
 
   function store(events: unknown[]): SyncResponse {
-    const answer: SyncResponse = { accepted: [], duplicates: [], rejected: [], model: { version: null } };
+    const answer: SyncResponse = { accepted: [], duplicates: [], rejected: [], model: { version: null }, wanted: [...wanted] };
     for (const raw of events) {
       const event = FeedbackEventSchema.safeParse(raw);
       const id = (raw as { id?: string }).id ?? '';
@@ -71,6 +74,7 @@ function testServer() {
     batches,
     faults,
     json,
+    wanted,
     get registrations() {
       return registrations;
     },
@@ -113,6 +117,20 @@ describe('draining the outbox', () => {
     expect(env.server.registrations).toBe(1);
     expect(await env.db.outbox.count()).toBe(0);
     expect(await readSyncStatus(env.db)).toMatchObject({ pending: 0, rejected: 0, lastSuccessAt: env.now(), lastError: null });
+  });
+
+  it('keeps the tags the server wants answers about, replaced by each answer', async () => {
+    const env = setup();
+    expect(await wantedTags(env.db)).toEqual(new Set());
+    env.server.wanted.push('dog', 'text:风筝');
+    await queueVerdicts(env, 2);
+    await env.sync.drain();
+    expect(await wantedTags(env.db)).toEqual(new Set(['dog', 'text:风筝']));
+
+    env.server.wanted.splice(0, 2, 'cat');
+    await queueVerdicts(env, 1);
+    await env.sync.drain();
+    expect(await wantedTags(env.db)).toEqual(new Set(['cat']));
   });
 
   it('sends a batch whose answer was lost again, and the server keeps each event once', async () => {

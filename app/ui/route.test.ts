@@ -5,6 +5,7 @@ describe('parseRoute', () => {
   it('reads the screens from the hash', () => {
     expect(parseRoute('#/history')).toBe('history');
     expect(parseRoute('#/settings')).toBe('settings');
+    expect(parseRoute('#/admin')).toBe('admin');
     expect(parseRoute('#history')).toBe('history');
     expect(parseRoute('#/history/')).toBe('history');
   });

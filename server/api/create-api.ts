@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
+import type { ConsensusJob } from '../consensus/job.ts';
 import type { BundleStore } from '../models/bundle-store.ts';
 import type { PhotoFiles } from '../storage/photo-files.ts';
 import type { Repository } from '../storage/repository.ts';
@@ -7,6 +8,7 @@ import type { ApiEnv } from './api-env.ts';
 import type { ApiLimits } from './limits.ts';
 import { createRateLimiter } from './middleware/rate-limit.ts';
 import { openApiDocument } from './openapi-document.ts';
+import { adminConsensusRoutes } from './routes/admin-consensus.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -17,6 +19,8 @@ export interface ApiDeps {
   repository: Repository;
   photos: PhotoFiles;
   bundles: BundleStore;
+  /** Consensus runs: scheduled after syncs, started by admins, read for wanted tags. */
+  consensus: ConsensusJob;
   /** sha256 (hex) of the admin token. */
   adminTokenHash: string;
   limits: ApiLimits;
@@ -25,7 +29,7 @@ export interface ApiDeps {
 }
 
 /** Everything under `/api/v1`. Rate limits live in memory, per API instance. */
-export function createApi({ repository, photos, bundles, adminTokenHash, limits, corsOrigins }: ApiDeps) {
+export function createApi({ repository, photos, bundles, consensus, adminTokenHash, limits, corsOrigins }: ApiDeps) {
   const api = new Hono<ApiEnv>();
   if (corsOrigins.length > 0) {
     api.use(cors({
@@ -40,8 +44,9 @@ export function createApi({ repository, photos, bundles, adminTokenHash, limits,
   return api
     .route('/', healthRoutes(repository, bundles))
     .route('/', deviceRoutes(repository, createRateLimiter(limits.registrationsPerMinute)))
-    .route('/', syncRoutes(repository, bundles, createRateLimiter(limits.syncPerMinute)))
+    .route('/', syncRoutes(repository, bundles, consensus, createRateLimiter(limits.syncPerMinute)))
     .route('/', photoRoutes(repository, photos, createRateLimiter(limits.photosPerMinute)))
     .route('/', adminRoutes(repository, adminTokenHash))
+    .route('/', adminConsensusRoutes({ repository, photos, bundles, consensus, adminTokenHash }))
     .get('/openapi.json', (c) => c.json(document));
 }

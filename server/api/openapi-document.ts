@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AdminConsensusSchema, ConsensusRunSchema, DeviceStatusChangeSchema, TagMergeRequestSchema } from '../contract/admin.ts';
 import { FeedbackEventSchema } from '../contract/feedback-event.ts';
 import {
   AdminStatsSchema, DeviceRegistrationSchema, ErrorBodySchema, HealthSchema, MAX_PHOTO_BYTES, MAX_SYNC_EVENTS,
@@ -43,6 +44,10 @@ function componentSchemas(): Record<string, unknown> {
   registry.add(SyncResponseSchema, { id: 'SyncResponse' });
   registry.add(PhotoUploadResponseSchema, { id: 'PhotoUploadResponse' });
   registry.add(AdminStatsSchema, { id: 'AdminStats' });
+  registry.add(ConsensusRunSchema, { id: 'ConsensusRun' });
+  registry.add(AdminConsensusSchema, { id: 'AdminConsensus' });
+  registry.add(DeviceStatusChangeSchema, { id: 'DeviceStatusChange' });
+  registry.add(TagMergeRequestSchema, { id: 'TagMergeRequest' });
   const { schemas } = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}`, io: 'input' });
   // Components are embedded, not standalone documents: they take no `$schema` or `$id` of their own.
   return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _, $id: __, ...schema }]) => [id, schema]));
@@ -54,6 +59,8 @@ const json = (description: string, id: string) => ({ description, content: { 'ap
 const ERRORS = {
   400: json('Malformed: `bad-request`, `invalid-json`, `hash-mismatch` or `not-a-jpeg`; the message names the problem', 'ErrorBody'),
   401: { ...json('`unauthorized`: missing or unknown bearer token', 'ErrorBody'), headers: { 'WWW-Authenticate': { schema: { type: 'string' } } } },
+  403: json('`banned`: an admin banned this device', 'ErrorBody'),
+  404: json('`not-found`', 'ErrorBody'),
   413: json('`payload-too-large`: the body or the batch is over its limit', 'ErrorBody'),
   415: json('`unsupported-media-type`', 'ErrorBody'),
   429: { ...json('`rate-limited`: this device (or address) sent too many requests', 'ErrorBody'), headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } },
@@ -87,7 +94,7 @@ const PATHS = {
       description: `Each event is validated alone: a malformed one is rejected (\`invalid-event\`) while the rest are stored; an id another device used is rejected (\`id-conflict\`). Sending a batch again is safe: stored ids come back under \`duplicates\`. Bodies up to ${SYNC_BODY_BYTES} bytes.`,
       security: [{ deviceToken: [] }],
       requestBody: { required: true, content: { 'application/json': { schema: ref('SyncRequest') } } },
-      responses: { 200: json('What became of every event', 'SyncResponse'), ...errors(400, 401, 413, 415, 429, 500) },
+      responses: { 200: json('What became of every event', 'SyncResponse'), ...errors(400, 401, 403, 413, 415, 429, 500) },
     },
   },
   '/api/v1/photos/{sha256}': {
@@ -105,6 +112,53 @@ const PATHS = {
   },
   '/api/v1/admin/stats': {
     get: { summary: 'Counts of devices, events and photos', security: [{ adminToken: [] }], responses: { 200: json('Counts', 'AdminStats'), ...errors(401, 500) } },
+  },
+  '/api/v1/admin/aggregate': {
+    post: {
+      summary: 'Run consensus now (after any run in progress): incremental when the server holds the state, `?full=true` recomputes from every event',
+      security: [{ adminToken: [] }],
+      parameters: [{ name: 'full', in: 'query', required: false, schema: { type: 'string', enum: ['true'] } }],
+      responses: { 200: json('The run', 'ConsensusRun'), ...errors(401, 500) },
+    },
+  },
+  '/api/v1/admin/consensus': {
+    get: {
+      summary: 'The latest consensus: feedback per day, per-tag precision and recall of the current model, devices by reliability, hard examples, wanted tags',
+      security: [{ adminToken: [] }],
+      responses: { 200: json('The dashboard\'s data', 'AdminConsensus'), ...errors(401, 500) },
+    },
+  },
+  '/api/v1/admin/devices/{id}/release': {
+    post: {
+      summary: 'Release a device: its answers count again and no rule quarantines it again',
+      security: [{ adminToken: [] }],
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { 200: json('Its status now', 'DeviceStatusChange'), ...errors(401, 404, 500) },
+    },
+  },
+  '/api/v1/admin/devices/{id}/ban': {
+    post: {
+      summary: 'Ban a device: its token is refused (403) and its stored answers are left out of consensus',
+      security: [{ adminToken: [] }],
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { 200: json('Its status now', 'DeviceStatusChange'), ...errors(401, 404, 500) },
+    },
+  },
+  '/api/v1/admin/tags/merge': {
+    post: {
+      summary: 'Count a free-text tag (`text:…`, normalised) as a tag of the current model from the next run on',
+      security: [{ adminToken: [] }],
+      requestBody: { required: true, content: { 'application/json': { schema: ref('TagMergeRequest') } } },
+      responses: { 200: json('The merge as stored (normalised)', 'TagMergeRequest'), ...errors(400, 401, 413, 415, 500) },
+    },
+  },
+  '/api/v1/admin/photos/{sha256}': {
+    get: {
+      summary: 'A photo a device shared, for the dashboard\'s hard examples',
+      security: [{ adminToken: [] }],
+      parameters: [{ name: 'sha256', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{64}$' } }],
+      responses: { 200: { description: 'The photo', content: { 'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg' } } } }, ...errors(401, 404, 500) },
+    },
   },
   '/api/v1/openapi.json': {
     get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } },

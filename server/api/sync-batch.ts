@@ -33,7 +33,7 @@ export function sortBatch(events: readonly unknown[]): SortedBatch {
 }
 
 /** The answer to a batch, from what the repository did with its valid events. */
-export function syncAnswer(batch: SortedBatch, stored: StoredEvents, modelVersion: string | null): SyncResponse {
+export function syncAnswer(batch: SortedBatch, stored: StoredEvents, modelVersion: string | null, wanted: string[]): SyncResponse {
   const conflicts = new Set(stored.conflicts);
   const conflict = (id: string): RejectedEvent => ({ id, code: 'id-conflict', message: 'Another device already sent an event with this id' });
   return {
@@ -41,6 +41,7 @@ export function syncAnswer(batch: SortedBatch, stored: StoredEvents, modelVersio
     duplicates: [...stored.duplicates, ...batch.repeats.filter((id) => !conflicts.has(id))],
     rejected: [...batch.invalid, ...stored.conflicts.map(conflict), ...batch.repeats.filter((id) => conflicts.has(id)).map(conflict)],
     model: { version: modelVersion },
+    wanted,
   };
 }
 

@@ -1,3 +1,5 @@
+import type { QuarantineReason } from '../contract/admin.ts';
+
 /**
  * The consensus engine's inputs and outputs (issue 5). Pure data: the engine (./aggregate.ts) is
  * pure TypeScript over these, the job (./job.ts) reads votes from the repository and stores results.
@@ -21,7 +23,7 @@ export interface ModelScore {
   score: number;
 }
 
-export type QuarantineReason = 'chance' | 'opposite' | 'too-fast' | 'constant' | 'collusion';
+export type { QuarantineReason };
 
 export interface DeviceEstimate {
   deviceId: string;

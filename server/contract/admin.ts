@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 /** The admin API's answers (`/api/v1/admin/...`, admin token): what the dashboard shows. */
 
+/** Why consensus set a device aside: no better than chance, opposite to it, faster than a person, one answer to everything, a group answering as one. */
+export const QuarantineReasonSchema = z.enum(['chance', 'opposite', 'too-fast', 'constant', 'collusion']);
+
 export const DeviceStatusSchema = z.enum(['active', 'quarantined', 'banned']);
 
 export const AdminDeviceSchema = z.object({
@@ -38,10 +41,11 @@ export const AdminHardExampleSchema = z.object({
   shared: z.boolean(),
 });
 
+/** One consensus run: when (ISO-8601), how long, over how many standing votes, and whether it only added new events. */
+export const ConsensusRunSchema = z.object({ at: z.string(), ms: z.number(), votes: z.number().int(), incremental: z.boolean() });
+
 export const AdminConsensusSchema = z.object({
-  lastRun: z
-    .object({ at: z.string(), ms: z.number(), votes: z.number().int(), incremental: z.boolean() })
-    .nullable(),
+  lastRun: ConsensusRunSchema.nullable(),
   feedbackPerDay: z.array(z.object({ day: z.string(), events: z.number().int() })),
   tags: z.array(AdminTagQualitySchema),
   devices: z.array(AdminDeviceSchema),
@@ -49,6 +53,19 @@ export const AdminConsensusSchema = z.object({
   wantedTags: z.array(z.string()),
 });
 
+/** `POST /api/v1/admin/tags/merge`: count a free-text tag as a vocabulary tag from now on. */
+export const TagMergeRequestSchema = z.strictObject({
+  from: z.string().startsWith('text:').max(200),
+  into: z.string().min(1).max(100),
+});
+
+/** The answer to `POST /api/v1/admin/devices/<id>/release` and `/ban`. */
+export const DeviceStatusChangeSchema = z.object({ deviceId: z.string(), status: DeviceStatusSchema });
+
+export type ConsensusRun = z.infer<typeof ConsensusRunSchema>;
+export type TagMergeRequest = z.infer<typeof TagMergeRequestSchema>;
+export type DeviceStatusChange = z.infer<typeof DeviceStatusChangeSchema>;
+export type QuarantineReason = z.infer<typeof QuarantineReasonSchema>;
 export type DeviceStatus = z.infer<typeof DeviceStatusSchema>;
 export type AdminDevice = z.infer<typeof AdminDeviceSchema>;
 export type AdminTagQuality = z.infer<typeof AdminTagQualitySchema>;

@@ -48,6 +48,8 @@ export const SyncResponseSchema = z.object({
   rejected: z.array(RejectedEventSchema),
   /** The model bundle apps should be running. */
   model: z.object({ version: z.string().nullable() }),
+  /** Tags (tagKey) the server needs answers about, most wanted first: the app's quick question prefers them. */
+  wanted: z.array(z.string()),
 });
 
 export const PhotoUploadResponseSchema = z.object({

@@ -10,6 +10,7 @@
  * insert on a different index page and cost a third of SQLite's time per sync batch; whatever
  * comes to read events by photo adds the index it needs in its own step.
  */
+import { CONSENSUS_MIGRATION } from './consensus-migration.ts';
 
 export interface Migration {
   version: number;
@@ -89,4 +90,5 @@ export const MIGRATIONS: readonly Migration[] = [
         value text NOT NULL
       );`,
   },
+  CONSENSUS_MIGRATION,
 ];

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { FeedbackEvent } from '../contract/feedback-event.ts';
 import { eventRow } from './event-row.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE } from './migrations.ts';
+import { postgresConsensusStore } from './postgres-consensus.ts';
 import type { Repository, StoredEvents } from './repository.ts';
 
 /** Held while migrating, so that several servers starting at once migrate one after the other. */
@@ -19,6 +20,7 @@ export function openPostgresRepository(connectionString: string): Repository {
 
   return {
     kind: 'postgres',
+    ...postgresConsensusStore(pool),
 
     async migrate() {
       const client = await pool.connect();
@@ -52,12 +54,12 @@ export function openPostgresRepository(connectionString: string): Repository {
     },
 
     async deviceByTokenHash(tokenHash) {
-      const { rows } = await pool.query<{ id: string; created_at: Date }>({
+      const { rows } = await pool.query<{ id: string; created_at: Date; banned: boolean }>({
         name: 'device-by-token-hash',
-        text: 'SELECT id, created_at FROM devices WHERE token_hash = $1',
+        text: "SELECT id, created_at, admin_status IS NOT DISTINCT FROM 'banned' AS banned FROM devices WHERE token_hash = $1",
         values: [tokenHash],
       });
-      return rows[0] ? { id: rows[0].id, tokenHash, createdAt: rows[0].created_at } : null;
+      return rows[0] ? { id: rows[0].id, tokenHash, createdAt: rows[0].created_at, banned: rows[0].banned } : null;
     },
 
     async storeEvents(deviceId, events, receivedAt) {

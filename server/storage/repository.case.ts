@@ -18,7 +18,7 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
     afterAll(() => repo.close());
 
     async function newDevice(): Promise<DeviceRecord> {
-      const device = { id: randomUUID(), tokenHash: hex(randomUUID()), createdAt: new Date('2026-03-01T08:00:00.000Z') };
+      const device = { id: randomUUID(), tokenHash: hex(randomUUID()), createdAt: new Date('2026-03-01T08:00:00.000Z'), banned: false };
       await repo.createDevice(device);
       return device;
     }
@@ -157,6 +157,90 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
         await repo.recordPhoto({ id: hex(randomUUID()), bytes: 10, deviceId: device.id, storedAt: new Date() });
       });
       expect(delta).toEqual({ devices: 1, events: 3, photos: 1 });
+    });
+
+    /** A cursor past every event stored so far. */
+    async function endCursor(): Promise<string> {
+      let cursor: string | null = null;
+      for (;;) {
+        const page = await repo.eventsAfter(cursor, 1000);
+        cursor = page.cursor;
+        if (page.events.length < 1000) return cursor;
+      }
+    }
+
+    it('reads the events stored since a cursor, in pages, in the order stored, with what consensus needs', async () => {
+      const device = await newDevice();
+      const start = await endCursor();
+      const first = events(8, { varied: true });
+      const second = events(3);
+      await repo.storeEvents(device.id, first, new Date());
+      await repo.storeEvents(device.id, second, new Date());
+      const page1 = await repo.eventsAfter(start, 5);
+      const page2 = await repo.eventsAfter(page1.cursor, 100);
+      const read = [...page1.events, ...page2.events];
+      expect(page1.events).toHaveLength(5);
+      expect(new Set(read.map((e) => e.id))).toEqual(new Set(ids([...first, ...second])));
+      // Stored batches come out in the order they were stored.
+      expect(read.slice(8).map((e) => e.id).sort()).toEqual(ids(second).sort());
+      const byId = new Map(read.map((e) => [e.id, e]));
+      const [verdict, added, confirmed, retracted] = first;
+      expect(byId.get(verdict.id)).toEqual({
+        id: verdict.id, deviceId: device.id, type: 'tag-verdict', photoId: verdict.photoId, tagKeys: ['coco:dog'],
+        verdict: 'correct', at: new Date(verdict.at), score: 0.731, retracts: null,
+      });
+      expect(byId.get(added.id)).toMatchObject({ type: 'tag-added', tagKeys: ['text:金毛 “golden” \\ \u{1F436}'], verdict: null, score: null });
+      expect(byId.get(confirmed.id)).toMatchObject({ type: 'photo-confirmed', tagKeys: ['coco:dog', 'text:leash'] });
+      expect(byId.get(retracted.id)).toMatchObject({ type: 'feedback-retracted', tagKeys: [], retracts: (retracted as { retracts: string }).retracts });
+      expect(await repo.eventsAfter(page2.cursor, 100)).toEqual({ events: [], cursor: page2.cursor });
+    });
+
+    it('stores consensus runs: a full run replaces the results, an incremental one updates them', async () => {
+      const [careful, banned] = [await newDevice(), await newDevice()];
+      const shared = hex(randomUUID());
+      await repo.recordPhoto({ id: shared, bytes: 10, deviceId: careful.id, storedAt: new Date() });
+      const item = (photoId: string, probability: number, hard = false) => ({ photoId, tagKey: 'coco:dog', probability, votes: 2, hard, modelScore: 0.9 });
+      const estimate = (deviceId: string, reliability: number, quarantined = false) => ({
+        deviceId, sensitivity: 0.9, specificity: 0.9, reliability, uncertainty: 0.1, votes: 10,
+        quarantine: quarantined ? { reason: 'opposite' as const, evidence: 'disagrees with 9 of 10 confident labels' } : null,
+      });
+      const run = (at: string, incremental: boolean) => ({ at, ms: 12, votes: 20, incremental });
+      const other = hex(randomUUID());
+      await repo.saveConsensus({
+        run: run('2026-03-02T10:00:00.000Z', false),
+        items: [item(shared, 0.02, true), item(other, 0.95)],
+        devices: [estimate(careful.id, 0.8), estimate(banned.id, -0.7, true)],
+        wantedTags: ['coco:cat'],
+        feedbackPerDay: [{ day: '2026-03-01', events: 20 }],
+      }, 'replace');
+      expect(await repo.setAdminDeviceStatus(banned.id, 'banned')).toBe(true);
+      expect(await repo.setAdminDeviceStatus(randomUUID(), 'released')).toBe(false);
+      expect((await repo.deviceByTokenHash(banned.tokenHash))?.banned).toBe(true);
+      expect(await repo.adminDeviceStatuses()).toEqual(new Map([[banned.id, 'banned']]));
+      expect(await repo.latestConsensusRun()).toEqual({
+        run: run('2026-03-02T10:00:00.000Z', false), wantedTags: ['coco:cat'], feedbackPerDay: [{ day: '2026-03-01', events: 20 }],
+      });
+      expect(await repo.consensusDevices()).toEqual([
+        { ...estimate(careful.id, 0.8), adminStatus: null },
+        { ...estimate(banned.id, -0.7, true), adminStatus: 'banned' },
+      ]);
+      expect(await repo.hardItems(10)).toEqual([{ ...item(shared, 0.02, true), shared: true }]);
+
+      await repo.saveConsensus({ run: run('2026-03-02T11:00:00.000Z', true), items: [item(other, 0.5)], devices: [estimate(careful.id, 0.85)], wantedTags: [], feedbackPerDay: [] }, 'update');
+      expect((await repo.confidentItems(0.9)).map((i) => [i.photoId, i.probability])).toEqual([[shared, 0.02]]);
+      expect((await repo.latestConsensusRun())?.run.incremental).toBe(true);
+      expect((await repo.consensusDevices()).map((d) => d.deviceId)).toEqual([careful.id]);
+
+      await repo.saveConsensus({ run: run('2026-03-02T12:00:00.000Z', false), items: [], devices: [], wantedTags: [], feedbackPerDay: [] }, 'replace');
+      expect(await repo.confidentItems(0.5)).toEqual([]);
+      expect(await repo.hardItems(10)).toEqual([]);
+    });
+
+    it('keeps tag merges, the latest target winning', async () => {
+      const from = `text:${randomUUID()}`;
+      await repo.mergeTag(from, 'coco:dog');
+      await repo.mergeTag(from, 'coco:cat');
+      expect((await repo.tagMerges()).get(from)).toBe('coco:cat');
     });
 
     it('returns a full batch of 500 events with embeddings exactly as stored', async () => {

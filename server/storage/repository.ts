@@ -1,5 +1,7 @@
-import type { FeedbackEvent } from '../contract/feedback-event.ts';
+import type { ConsensusRun } from '../contract/admin.ts';
+import type { FeedbackEvent, FeedbackEventType, Verdict } from '../contract/feedback-event.ts';
 import type { AdminStats } from '../contract/sync.ts';
+import type { DeviceEstimate, ItemEstimate } from '../consensus/types.ts';
 
 /**
  * Everything the server keeps, behind one interface: SQLite (./sqlite-repository.ts, the default,
@@ -13,7 +15,12 @@ export interface DeviceRecord {
   /** sha256 (hex) of the bearer token; the token itself is never stored. */
   tokenHash: string;
   createdAt: Date;
+  /** An admin banned it: its token is refused. */
+  banned: boolean;
 }
+
+/** A device as registered. */
+export type NewDevice = Omit<DeviceRecord, 'banned'>;
 
 export interface StoredEvents {
   /** Ids stored by this call. */
@@ -33,11 +40,91 @@ export interface PhotoRecord {
   storedAt: Date;
 }
 
-export interface Repository {
+/** A stored event without its embedding: what aggregation reads. */
+export interface EventFacts {
+  id: string;
+  deviceId: string;
+  type: FeedbackEventType;
+  photoId: string;
+  /** tagKey() of the judged or added tag, or of every tag a photo-confirmed lists; empty for a retraction. */
+  tagKeys: string[];
+  verdict: Verdict | null;
+  at: Date;
+  /** The model's score sent with a tag-verdict. */
+  score: number | null;
+  /** The act a feedback-retracted takes back. */
+  retracts: string | null;
+}
+
+export interface EventPage {
+  events: EventFacts[];
+  /** Pass it back to read on from here; unchanged when nothing new was stored. */
+  cursor: string;
+}
+
+/** An admin's decision about a device, over what consensus found: released devices are never quarantined. */
+export type AdminDeviceStatus = 'released' | 'banned';
+
+/** One (photo, tag) of the stored consensus, with the model's score for it when an event carried one. */
+export interface ConsensusItem extends ItemEstimate {
+  modelScore: number | null;
+}
+
+/** What a consensus run stores. */
+export interface ConsensusSnapshot {
+  run: ConsensusRun;
+  /** A full run's items replace all stored items; an incremental run's are the changed ones, upserted. */
+  items: ConsensusItem[];
+  devices: DeviceEstimate[];
+  wantedTags: string[];
+  feedbackPerDay: { day: string; events: number }[];
+}
+
+export interface StoredRun {
+  run: ConsensusRun;
+  wantedTags: string[];
+  feedbackPerDay: { day: string; events: number }[];
+}
+
+export interface ConsensusDevice extends DeviceEstimate {
+  adminStatus: AdminDeviceStatus | null;
+}
+
+/** A hard example, and whether its photo was shared. */
+export interface HardItem extends ConsensusItem {
+  shared: boolean;
+}
+
+/** What consensus reads and stores (../consensus/job.ts); each database implements it beside its repository. */
+export interface ConsensusStore {
+  /**
+   * Events stored after `cursor` (null: from the first), at most `limit`, in the order they were
+   * stored. Only events whose transactions committed are returned and none is ever skipped: an
+   * event committed later than a read comes after that read's cursor.
+   */
+  eventsAfter(cursor: string | null, limit: number): Promise<EventPage>;
+  saveConsensus(snapshot: ConsensusSnapshot, mode: 'replace' | 'update'): Promise<void>;
+  latestConsensusRun(): Promise<StoredRun | null>;
+  /** Every device the last run estimated, with its admin status, most reliable first. */
+  consensusDevices(): Promise<ConsensusDevice[]>;
+  /** Items whose consensus is at least `confidence` sure either way (probability ≥ c or ≤ 1 − c). */
+  confidentItems(confidence: number): Promise<ConsensusItem[]>;
+  /** Hard examples, the model's worst mistakes first. */
+  hardItems(limit: number): Promise<HardItem[]>;
+  /** Admin statuses of devices that have one. */
+  adminDeviceStatuses(): Promise<Map<string, AdminDeviceStatus>>;
+  /** Sets (null: clears) a device's admin status; false when no such device is registered. */
+  setAdminDeviceStatus(deviceId: string, status: AdminDeviceStatus | null): Promise<boolean>;
+  /** Free-text tags an admin merged into vocabulary tags: `text:<normalised>` → vocabulary id. */
+  tagMerges(): Promise<Map<string, string>>;
+  mergeTag(from: string, into: string): Promise<void>;
+}
+
+export interface Repository extends ConsensusStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Applies pending migrations (versioned, in order, each in its own transaction). Idempotent. */
   migrate(): Promise<void>;
-  createDevice(device: DeviceRecord): Promise<void>;
+  createDevice(device: NewDevice): Promise<void>;
   deviceByTokenHash(tokenHash: string): Promise<DeviceRecord | null>;
   /** Stores valid events of one device in one transaction; each id at most once, ever. */
   storeEvents(deviceId: string, events: readonly FeedbackEvent[], receivedAt: Date): Promise<StoredEvents>;

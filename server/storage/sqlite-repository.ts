@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { FeedbackEvent } from '../contract/feedback-event.ts';
 import { eventRow, type EventRow } from './event-row.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE } from './migrations.ts';
+import { sqliteConsensusStore } from './sqlite-consensus.ts';
 import type { DeviceRecord, Repository, StoredEvents } from './repository.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
 
@@ -52,6 +53,7 @@ export function openSqliteRepository(file: string): Repository {
 
   return {
     kind: 'sqlite',
+    ...sqliteConsensusStore(db),
 
     async migrate() {
       db.exec(MIGRATIONS_TABLE.sqlite);
@@ -71,8 +73,8 @@ export function openSqliteRepository(file: string): Repository {
     },
 
     async deviceByTokenHash(tokenHash) {
-      const row = statements().deviceByTokenHash.get(tokenHash) as { id: string; created_at: string } | undefined;
-      return row ? { id: row.id, tokenHash, createdAt: new Date(row.created_at) } satisfies DeviceRecord : null;
+      const row = statements().deviceByTokenHash.get(tokenHash) as { id: string; created_at: string; banned: number } | undefined;
+      return row ? { id: row.id, tokenHash, createdAt: new Date(row.created_at), banned: row.banned === 1 } satisfies DeviceRecord : null;
     },
 
     async storeEvents(deviceId, events, receivedAt) {
@@ -113,7 +115,7 @@ export function openSqliteRepository(file: string): Repository {
 function prepare(db: Database.Database) {
   return {
     insertDevice: db.prepare('INSERT INTO devices (id, token_hash, created_at) VALUES (?, ?, ?)'),
-    deviceByTokenHash: db.prepare('SELECT id, created_at FROM devices WHERE token_hash = ?'),
+    deviceByTokenHash: db.prepare("SELECT id, created_at, admin_status IS 'banned' AS banned FROM devices WHERE token_hash = ?"),
     insertEvent: db.prepare(
       `INSERT INTO events (id, device_id, type, photo_id, tag_key, verdict, model, at, received_at, payload)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,

@@ -16,6 +16,7 @@ export function deviceAuth(repository: Repository, limiter: RateLimiter): Middle
   return async (c, next) => {
     const device = await repository.deviceByTokenHash(hashToken(bearerToken(c)));
     if (!device) throw unauthorized('Unknown device token; register again with POST /api/v1/devices');
+    if (device.banned) throw new ApiError(403, 'banned', 'An admin banned this device');
     c.set('deviceId', device.id);
     takeOrRefuse(limiter, device.id);
     await next();

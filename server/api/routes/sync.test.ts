@@ -24,7 +24,7 @@ describe('POST /api/v1/sync', () => {
     const { token } = await api.register();
     const events = verdictEvents(20);
     const answer = await syncOk(token, events);
-    expect(answer).toEqual({ accepted: events.map((e) => e.id), duplicates: [], rejected: [], model: { version: null } });
+    expect(answer).toEqual({ accepted: events.map((e) => e.id), duplicates: [], rejected: [], model: { version: null }, wanted: [] });
     expect(await stats()).toEqual({ devices: 1, events: 20, photos: 0 });
   });
 

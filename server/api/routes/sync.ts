@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { ConsensusJob } from '../../consensus/job.ts';
 import { SyncRequestSchema } from '../../contract/sync.ts';
 import type { BundleStore } from '../../models/bundle-store.ts';
 import type { Repository, StoredEvents } from '../../storage/repository.ts';
@@ -17,13 +18,15 @@ const NOTHING_STORED: StoredEvents = { accepted: [], duplicates: [], conflicts: 
  * are stored in one repository call (one transaction), and the answer says what became of every
  * id, so the device can forget accepted and duplicate ones and never resend rejected ones.
  * More than MAX_SYNC_EVENTS events is a 413, like an oversized body: the device sends fewer.
+ * New events schedule a consensus run; the answer carries the latest run's wanted tags.
  */
-export function syncRoutes(repository: Repository, bundles: BundleStore, limiter: RateLimiter) {
+export function syncRoutes(repository: Repository, bundles: BundleStore, consensus: ConsensusJob, limiter: RateLimiter) {
   return new Hono<ApiEnv>().post('/sync', deviceAuth(repository, limiter), limitBody(SYNC_BODY_BYTES), async (c) => {
     const { events } = await jsonBody(c, SyncRequestSchema);
     const batch = sortBatch(events);
     const stored = batch.valid.length > 0 ? await repository.storeEvents(c.var.deviceId, batch.valid, new Date()) : NOTHING_STORED;
-    const current = await bundles.current();
-    return c.json(syncAnswer(batch, stored, current?.manifest.version ?? null));
+    if (stored.accepted.length > 0) consensus.schedule();
+    const [current, wanted] = await Promise.all([bundles.current(), consensus.wantedTags()]);
+    return c.json(syncAnswer(batch, stored, current?.manifest.version ?? null, wanted));
   });
 }

@@ -1,0 +1,66 @@
+import type { z } from 'zod';
+import {
+  AdminConsensusSchema,
+  ConsensusRunSchema,
+  DeviceStatusChangeSchema,
+  type AdminConsensus,
+  type ConsensusRun,
+  type DeviceStatusChange,
+} from '../../server/contract/admin.ts';
+
+/**
+ * The only module that speaks HTTP to `/api/v1/admin/…`. Answers are parsed with the server's own
+ * schemas; failures come back as data with a code, never as thrown errors, and the token is
+ * never part of a message.
+ */
+
+/** `unauthorized`: the token is wrong (or the server's changed); the others are the server's or the network's. */
+export type AdminErrorCode = 'unauthorized' | 'unreachable' | 'server-error' | 'refused' | 'bad-response';
+
+export type AdminAnswer<T> = { ok: true; body: T } | { ok: false; code: AdminErrorCode };
+
+export type DeviceDecision = 'release' | 'ban';
+
+export interface AdminApi {
+  consensus(): Promise<AdminAnswer<AdminConsensus>>;
+  /** Runs consensus now (the server answers when it is done); its result shows in the next `consensus()`. */
+  aggregate(): Promise<AdminAnswer<ConsensusRun>>;
+  decide(deviceId: string, decision: DeviceDecision): Promise<AdminAnswer<DeviceStatusChange>>;
+  /** A shared photo's bytes (an `<img>` cannot send the bearer token). */
+  photo(photoId: string): Promise<AdminAnswer<Blob>>;
+}
+
+export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
+
+export function createAdminApi(fetch: Fetch, token: string, base = '/api/v1/admin'): AdminApi {
+  const headers = { Authorization: `Bearer ${token}` };
+
+  async function request(path: string, method: 'GET' | 'POST'): Promise<AdminAnswer<Response>> {
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, { method, headers });
+    } catch {
+      return { ok: false, code: 'unreachable' };
+    }
+    if (response.ok) return { ok: true, body: response };
+    if (response.status === 401 || response.status === 403) return { ok: false, code: 'unauthorized' };
+    return { ok: false, code: response.status >= 500 ? 'server-error' : 'refused' };
+  }
+
+  async function json<S extends z.ZodType>(path: string, method: 'GET' | 'POST', schema: S): Promise<AdminAnswer<z.infer<S>>> {
+    const answer = await request(path, method);
+    if (!answer.ok) return answer;
+    const body = schema.safeParse(await answer.body.json().catch(() => undefined));
+    return body.success ? { ok: true, body: body.data } : { ok: false, code: 'bad-response' };
+  }
+
+  return {
+    consensus: () => json('/consensus', 'GET', AdminConsensusSchema),
+    aggregate: () => json('/aggregate', 'POST', ConsensusRunSchema),
+    decide: (deviceId, decision) => json(`/devices/${encodeURIComponent(deviceId)}/${decision}`, 'POST', DeviceStatusChangeSchema),
+    async photo(photoId) {
+      const answer = await request(`/photos/${encodeURIComponent(photoId)}`, 'GET');
+      return answer.ok ? { ok: true, body: await answer.body.blob() } : answer;
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import type { AdminConsensus } from '../../server/contract/admin.ts';
+import { createAdminApi, type AdminApi, type AdminErrorCode, type DeviceDecision, type Fetch } from './admin-api.ts';
+
+/** Where the admin token is kept: this tab's session only, never IndexedDB, never a log. */
+export const ADMIN_TOKEN_KEY = 'wanwu-admin-token';
+
+export type TokenStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+/** The dashboard's state: locked until a token the server accepts, then the consensus and the admin's actions. */
+export class AdminState {
+  /** The consensus as last read; null while locked. */
+  data = $state.raw<AdminConsensus | null>(null);
+  /** What the last request ran into; `unauthorized` while locked means the token was wrong. */
+  error = $state<AdminErrorCode | null>(null);
+  /** The action under way (`unlock`, `refresh`, `run` or a device id), for disabled buttons and spinners. */
+  busy = $state<string | null>(null);
+  #api: AdminApi | null = null;
+
+  constructor(
+    private readonly fetch: Fetch,
+    private readonly storage: TokenStorage,
+  ) {}
+
+  get unlocked(): boolean {
+    return this.data !== null;
+  }
+
+  /** A token kept from earlier in this tab unlocks without asking again. */
+  async resume(): Promise<void> {
+    const token = this.storage.getItem(ADMIN_TOKEN_KEY);
+    if (token) await this.unlock(token);
+  }
+
+  /** Tries the token on the server; only a token it accepts is kept. */
+  async unlock(token: string): Promise<void> {
+    const api = createAdminApi(this.fetch, token.trim());
+    await this.#run('unlock', async () => {
+      const answer = await api.consensus();
+      if (!answer.ok) {
+        if (answer.code === 'unauthorized') this.storage.removeItem(ADMIN_TOKEN_KEY);
+        return answer.code;
+      }
+      this.#api = api;
+      this.storage.setItem(ADMIN_TOKEN_KEY, token.trim());
+      this.data = answer.body;
+      return null;
+    });
+  }
+
+  lock(): void {
+    this.storage.removeItem(ADMIN_TOKEN_KEY);
+    this.#api = null;
+    this.data = null;
+    this.error = null;
+  }
+
+  refresh(): Promise<void> {
+    return this.#run('refresh', () => this.#reload());
+  }
+
+  /** Runs consensus now and shows its result. */
+  runNow(): Promise<void> {
+    return this.#run('run', async () => {
+      const run = await this.#api!.aggregate();
+      return run.ok ? this.#reload() : run.code;
+    });
+  }
+
+  /** Releases a quarantined device back into consensus, or bans it for good. */
+  decide(deviceId: string, decision: DeviceDecision): Promise<void> {
+    return this.#run(deviceId, async () => {
+      const answer = await this.#api!.decide(deviceId, decision);
+      return answer.ok ? this.#reload() : answer.code;
+    });
+  }
+
+  photo(photoId: string) {
+    return this.#api?.photo(photoId) ?? Promise.resolve({ ok: false, code: 'unauthorized' } as const);
+  }
+
+  async #reload(): Promise<AdminErrorCode | null> {
+    const answer = await this.#api!.consensus();
+    if (!answer.ok) return answer.code;
+    this.data = answer.body;
+    return null;
+  }
+
+  /** One action at a time; a token refused later (changed on the server) locks the dashboard again. */
+  async #run(busy: string, action: () => Promise<AdminErrorCode | null>): Promise<void> {
+    if (this.busy) return;
+    this.busy = busy;
+    this.error = null;
+    try {
+      const code = await action();
+      if (code === 'unauthorized' && this.data) this.lock();
+      this.error = code;
+    } finally {
+      this.busy = null;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { createConsensusJob } from '../consensus/job.ts';
+import { createBundleStore } from '../models/bundle-store.ts';
+import { serverPaths } from '../paths.ts';
+import { openRepository, StorageError } from '../storage/open-repository.ts';
+import { UsageError, type Command } from './command.ts';
+
+/**
+ * `wanwu aggregate`: a full consensus run over the server's database (WANWU_DATA or DATABASE_URL,
+ * as the server reads them), stored where the server and its dashboard find it.
+ */
+export const aggregate: Command = {
+  summary: 'work out consensus from all stored feedback: labels, device trust, quarantine, wanted tags',
+  usage: '[--json]',
+  async run(args) {
+    const json = parseOptions(args);
+    const { dataDir, bundleDir } = serverPaths();
+    let repository;
+    try {
+      repository = await openRepository({ dataDir, databaseUrl: process.env.DATABASE_URL || undefined });
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      process.stderr.write(`wanwu: ${error.message}\n`);
+      return 1;
+    }
+    try {
+      // Only errors are logged: the summary below is what people read.
+      const job = createConsensusJob({ repository, bundles: createBundleStore(bundleDir), logger: pino({ level: 'error' }, process.stderr) });
+      const run = await job.run({ full: true });
+      const [devices, latest] = await Promise.all([repository.consensusDevices(), repository.latestConsensusRun()]);
+      const quarantined = devices.filter((device) => device.quarantine && device.adminStatus !== 'released');
+      const wanted = latest?.wantedTags ?? [];
+      const summary = { ...run, devices: devices.length, quarantined: quarantined.length, wantedTags: wanted };
+      process.stdout.write(json ? `${JSON.stringify(summary)}\n` : text(summary, quarantined.map((d) => `  ${d.deviceId}  ${d.quarantine?.reason}: ${d.quarantine?.evidence}`)));
+      return 0;
+    } finally {
+      await repository.close();
+    }
+  },
+};
+
+function text(summary: { votes: number; ms: number; devices: number; quarantined: number; wantedTags: string[] }, quarantined: string[]): string {
+  return [
+    `consensus over ${summary.votes} votes from ${summary.devices} devices in ${summary.ms} ms`,
+    `quarantined: ${summary.quarantined}`,
+    ...quarantined,
+    `wanted tags: ${summary.wantedTags.length > 0 ? summary.wantedTags.join(', ') : '(none)'}`,
+    '',
+  ].join('\n');
+}
+
+function parseOptions(args: string[]): boolean {
+  try {
+    return parseArgs({ args, options: { json: { type: 'boolean', default: false } } }).values.json;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}

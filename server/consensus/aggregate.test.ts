@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { aggregate, ConsensusEngine } from './aggregate.ts';
+import { DEFAULT_CROWD, generateCrowd } from './simulate-crowd.ts';
+import type { ConsensusResult, ModelScore, Vote } from './types.ts';
+
+const ITEMS = 60;
+/** Known truth: every third photo has a dog. */
+const truth = (photo: number) => (photo % 3 === 0 ? 1 : 0);
+
+/**
+ * Careful A answers photos 0–39, careful B photos 20–59, adversary C answers all of them the
+ * opposite way: outside the overlap every photo is one careful vote against one hostile vote, a tie
+ * for majority vote.
+ */
+function twoCarefulOneAdversary(): Vote[] {
+  const votes: Vote[] = [];
+  const vote = (deviceId: string, photo: number, label: number) =>
+    votes.push({ deviceId, photoId: `p${photo}`, tagKey: 'dog', label: label ? 1 : 0, at: votes.length * 5000 });
+  for (let photo = 0; photo < ITEMS; photo++) {
+    if (photo < 40) vote('A', photo, truth(photo));
+    if (photo >= 20) vote('B', photo, truth(photo));
+    vote('C', photo, 1 - truth(photo));
+  }
+  return votes;
+}
+
+const device = (result: ConsensusResult, id: string) => result.devices.find((d) => d.deviceId === id)!;
+const item = (result: ConsensusResult, photo: number) => result.items.find((i) => i.photoId === `p${photo}`)!;
+const wrongItems = (result: ConsensusResult) =>
+  result.items.filter((i) => (i.probability >= 0.5 ? 1 : 0) !== truth(Number(i.photoId.slice(1)))).map((i) => i.photoId);
+
+describe('aggregate', () => {
+  it('sides with two careful devices against an adversary, and quarantines the adversary', () => {
+    const result = aggregate(twoCarefulOneAdversary(), []);
+    expect(wrongItems(result)).toEqual([]);
+    expect(device(result, 'C').quarantine?.reason).toBe('opposite');
+    expect(device(result, 'C').reliability).toBeLessThan(0);
+    for (const id of ['A', 'B']) {
+      expect(device(result, id).quarantine).toBeNull();
+      expect(device(result, id).reliability).toBeGreaterThan(0.6);
+    }
+    // Its votes no longer count: a photo only A answered rests on A alone.
+    expect(item(result, 3).votes).toBe(1);
+  });
+
+  it('gives a new device a moderate, uncertain reliability', () => {
+    const result = aggregate([{ deviceId: 'new', photoId: 'p', tagKey: 'dog', label: 1, at: 0 }], []);
+    expect(device(result, 'new').reliability).toBeGreaterThan(0.2);
+    expect(device(result, 'new').reliability).toBeLessThan(0.5);
+    expect(device(result, 'new').uncertainty).toBeGreaterThan(0.25);
+    expect(device(result, 'new').quarantine).toBeNull();
+  });
+
+  it('marks confident model mistakes as hard and asks first about tags with few confident labels', () => {
+    const votes = twoCarefulOneAdversary();
+    // A tag only one device answered once: nowhere near confident.
+    votes.push({ deviceId: 'A', photoId: 'p1', tagKey: 'cat', label: 1, at: 1e9 });
+    // Photos both careful devices answered: p21 has a dog, p22 and p23 do not.
+    const scores: ModelScore[] = [
+      { photoId: 'p21', tagKey: 'dog', score: 0.02 },
+      { photoId: 'p22', tagKey: 'dog', score: 0.95 },
+      { photoId: 'p23', tagKey: 'dog', score: 0.01 },
+    ];
+    const result = aggregate(votes, scores, { tags: ['dog', 'cat', 'bird'] });
+    expect(result.items.filter((i) => i.hard).map((i) => i.photoId)).toEqual(['p21', 'p22']);
+    // Nobody answered "bird", "cat" once; "dog" is confident only where both careful devices answered.
+    expect(result.wantedTags).toEqual(['bird', 'cat', 'dog']);
+  });
+
+  it('converges to the same answer every time for a seed', () => {
+    const crowd = generateCrowd({ ...DEFAULT_CROWD, photos: 300, devices: 60, seed: 5 });
+    const strip = ({ ms: _ms, ...rest }: ConsensusResult) => rest;
+    const first = aggregate(crowd.votes, crowd.scores);
+    expect(strip(aggregate(crowd.votes, crowd.scores))).toEqual(strip(first));
+    // Converged: taking in nothing new moves nothing.
+    const engine = new ConsensusEngine();
+    engine.add(crowd.votes, crowd.scores);
+    expect(engine.add([]).iterations).toBe(0);
+  });
+});
+
+describe('ConsensusEngine', () => {
+  it('matches a full recompute when votes arrive in batches', () => {
+    const crowd = generateCrowd({ ...DEFAULT_CROWD, photos: 600, devices: 120, seed: 3 });
+    const engine = new ConsensusEngine();
+    const batch = Math.ceil(crowd.votes.length / 4);
+    engine.add(crowd.votes.slice(0, batch), crowd.scores);
+    for (let from = batch; from < crowd.votes.length; from += batch) engine.add(crowd.votes.slice(from, from + batch));
+    const incremental = engine.result();
+    const full = aggregate(crowd.votes, crowd.scores);
+
+    const byKey = new Map(full.items.map((i) => [`${i.photoId}|${i.tagKey}`, i.probability]));
+    const gaps = incremental.items.map((i) => Math.abs(i.probability - byKey.get(`${i.photoId}|${i.tagKey}`)!));
+    expect(incremental.items).toHaveLength(full.items.length);
+    expect(Math.max(...gaps)).toBeLessThan(0.02);
+    const quarantined = (result: ConsensusResult) => result.devices.filter((d) => d.quarantine).map((d) => d.deviceId).sort();
+    expect(quarantined(incremental)).toEqual(quarantined(full));
+    expect(quarantined(full).length).toBeGreaterThan(0);
+  });
+
+  it("a device's newer answer replaces its older one", () => {
+    const engine = new ConsensusEngine();
+    engine.add([{ deviceId: 'A', photoId: 'p', tagKey: 'dog', label: 1, at: 1 }]);
+    const result = engine.add([{ deviceId: 'A', photoId: 'p', tagKey: 'dog', label: 0, at: 2 }]);
+    expect(result.items).toHaveLength(1);
+    expect(result.items[0].votes).toBe(1);
+    expect(result.items[0].probability).toBeLessThan(0.5);
+  });
+
+  it('an admin release includes the device again, and a ban excludes it', () => {
+    const engine = new ConsensusEngine();
+    engine.add(twoCarefulOneAdversary());
+    expect(item(engine.result(), 3).votes).toBe(1);
+
+    engine.setStatus('C', 'active');
+    const released = engine.result();
+    expect(device(released, 'C').quarantine).toBeNull();
+    expect(item(released, 3).votes).toBe(2);
+    // Still released after more votes: the rules do not overrule the admin.
+    engine.add([{ deviceId: 'C', photoId: 'p0', tagKey: 'cat', label: 1, at: 1e9 }]);
+    expect(item(engine.result(), 3).votes).toBe(2);
+
+    engine.setStatus('A', 'banned');
+    const banned = engine.result();
+    expect(item(banned, 3).votes).toBe(1);
+    expect(device(banned, 'A').votes).toBe(40);
+  });
+});

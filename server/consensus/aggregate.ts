@@ -1,0 +1,165 @@
+import type { DeviceStatus } from '../contract/admin.ts';
+import { CollusionFinder } from './collusion.ts';
+import { DawidSkene } from './dawid-skene.ts';
+import { gatherEvidence, judge, medianGap, tagCounters, type Quarantine } from './quarantine.ts';
+import type { ConsensusResult, DeviceEstimate, ItemEstimate, ModelScore, Vote } from './types.ts';
+import { VoteTable } from './vote-table.ts';
+import { wantedTags } from './wanted-tags.ts';
+
+export interface AggregateOptions {
+  /**
+   * An admin's decisions: 'active' releases a device (no rule quarantines it again), 'quarantined'
+   * and 'banned' keep it out. Devices not listed are judged by the rules on every run.
+   */
+  statuses?: Iterable<readonly [deviceId: string, status: DeviceStatus]>;
+  /** Every tag apps may ask about, so that tags nobody has answered yet are wanted too. */
+  tags?: readonly string[];
+}
+
+/**
+ * The model was confidently wrong: it said present at this score or more, or absent at this or
+ * less. 0.5 is the model shrugging, not a claim, so "confident" starts above it.
+ */
+export const HARD_EXAMPLE = { presentScore: 0.6, absentScore: 0.1, wrongBy: 0.1 } as const;
+/** Quarantine rules and EM alternate at most this often per run (excluded devices reshape consensus). */
+const MAX_ROUNDS = 4;
+
+/** One full run over all votes. */
+export function aggregate(votes: readonly Vote[], scores: readonly ModelScore[], options: AggregateOptions = {}): ConsensusResult {
+  return new ConsensusEngine(options).add(votes, scores);
+}
+
+/**
+ * The consensus kept in memory and updated as votes arrive: new votes are taken in at the current
+ * estimates and EM re-estimates only what they move (see DawidSkene); the rules then judge every
+ * device again, which is one linear pass.
+ */
+export class ConsensusEngine {
+  private readonly table = new VoteTable();
+  private readonly em = new DawidSkene(this.table);
+  private readonly collusion = new CollusionFinder();
+  private readonly pinned = new Map<number, DeviceStatus>();
+  private findings = new Map<number, Quarantine>();
+  /** Median answer gap per device, NaN until computed; devices with new votes are recomputed. */
+  private gaps = new Map<number, number>();
+  private cached: ConsensusResult | null = null;
+  private iterations = 0;
+
+  constructor(options: AggregateOptions = {}) {
+    for (const tag of options.tags ?? []) this.table.tags.intern(tag);
+    for (const [deviceId, status] of options.statuses ?? []) this.pinned.set(this.table.devices.intern(deviceId), status);
+  }
+
+  /** Takes in new votes (a device's newer answer replaces its older one) and model scores. */
+  add(votes: readonly Vote[], scores: readonly ModelScore[] = []): ConsensusResult {
+    const started = performance.now();
+    const changes = this.table.add(votes, scores);
+    this.em.absorb(changes);
+    const touched = new Set<number>();
+    for (let vote = changes.firstNewVote; vote < this.table.voteCount; vote++) touched.add(this.table.voteDevice[vote]);
+    const relabelled = new Set(changes.relabelled.map(({ vote }) => this.table.voteDevice[vote]));
+    for (const device of relabelled) touched.add(device);
+    for (const device of touched) this.gaps.delete(device);
+    this.collusion.update(this.table, changes.firstNewVote, relabelled, touched);
+    this.iterations = 0;
+    this.settle();
+    return this.build(started);
+  }
+
+  /** An admin's decision; takes effect in the next result. */
+  setStatus(deviceId: string, status: DeviceStatus): void {
+    this.pinned.set(this.table.devices.intern(deviceId), status);
+    this.cached = null;
+  }
+
+  result(): ConsensusResult {
+    if (this.cached) return this.cached;
+    const started = performance.now();
+    this.iterations = 0;
+    this.settle();
+    return this.build(started);
+  }
+
+  /** EM, then the rules, then EM again without the devices they exclude, until no device changes side. */
+  private settle(): void {
+    this.em.ensureCapacity();
+    this.iterations += this.em.propagate();
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      this.findings = this.judgeAll();
+      let changed = false;
+      for (let device = 0; device < this.table.devices.size; device++) {
+        const status = this.pinned.get(device);
+        const excluded = status === undefined ? this.findings.has(device) : status !== 'active';
+        if (this.em.isExcluded(device) === excluded) continue;
+        this.em.setExcluded(device, excluded);
+        changed = true;
+      }
+      if (!changed) return;
+      this.iterations += this.em.propagate();
+    }
+  }
+
+  private judgeAll(): Map<number, Quarantine> {
+    const findings = new Map<number, Quarantine>();
+    const judged = (device: number) => !this.pinned.has(device);
+    const counters = tagCounters(this.table.tags.size);
+    for (let device = 0; device < this.table.devices.size; device++) {
+      if (!judged(device)) continue;
+      const finding = judge(gatherEvidence(this.table, this.em, device, this.gapOf(device), counters));
+      if (finding) findings.set(device, finding);
+    }
+    for (const [device, evidence] of this.collusion.find(this.table, this.em, judged)) {
+      if (!findings.has(device)) findings.set(device, { reason: 'collusion', evidence });
+    }
+    return findings;
+  }
+
+  private gapOf(device: number): number {
+    let gap = this.gaps.get(device);
+    if (gap === undefined) {
+      const { deviceStart, deviceVotes } = this.table.grouped();
+      const times = new Float64Array(deviceStart[device + 1] - deviceStart[device]);
+      for (let k = 0; k < times.length; k++) times[k] = this.table.voteAt[deviceVotes[deviceStart[device] + k]];
+      gap = medianGap(times);
+      this.gaps.set(device, gap);
+    }
+    return gap;
+  }
+
+  private build(started: number): ConsensusResult {
+    const { table, em } = this;
+    const { itemStart, itemVotes, deviceStart } = table.grouped();
+    const items: ItemEstimate[] = new Array(table.itemCount);
+    const confident = new Int32Array(table.tags.size);
+    for (let item = 0; item < table.itemCount; item++) {
+      let votes = 0;
+      for (let k = itemStart[item]; k < itemStart[item + 1]; k++) if (!em.isExcluded(table.voteDevice[itemVotes[k]])) votes++;
+      const probability = em.probability[item];
+      if (probability <= 0.1 || probability >= 0.9) confident[table.itemTag[item]]++;
+      items[item] = {
+        photoId: table.photos.names[table.itemPhoto[item]],
+        tagKey: table.tags.names[table.itemTag[item]],
+        probability,
+        votes,
+        hard: isHard(table.itemScore[item], probability),
+      };
+    }
+    const devices: DeviceEstimate[] = [];
+    for (let device = 0; device < table.devices.size; device++) {
+      const votes = deviceStart[device + 1] - deviceStart[device];
+      if (votes === 0) continue;
+      devices.push({ deviceId: table.devices.names[device], ...em.reliability(device), votes, quarantine: this.findings.get(device) ?? null });
+    }
+    const tags = table.tags.names.map((tagKey, tag) => ({ tagKey, items: table.tagItems[tag]?.length ?? 0, confident: confident[tag] }));
+    this.cached = { items, devices, wantedTags: wantedTags(tags), iterations: this.iterations, ms: performance.now() - started };
+    return this.cached;
+  }
+}
+
+function isHard(score: number, probability: number): boolean {
+  if (Number.isNaN(score)) return false;
+  return (
+    (score >= HARD_EXAMPLE.presentScore && probability <= HARD_EXAMPLE.wrongBy) ||
+    (score <= HARD_EXAMPLE.absentScore && probability >= 1 - HARD_EXAMPLE.wrongBy)
+  );
+}

@@ -1,0 +1,187 @@
+import type { Logger } from 'pino';
+import type { ConsensusRun, DeviceStatus } from '../contract/admin.ts';
+import type { BundleStore } from '../models/bundle-store.ts';
+import type { AdminDeviceStatus, ConsensusItem, Repository } from '../storage/repository.ts';
+import { ConsensusEngine } from './aggregate.ts';
+import type { ConsensusResult, ItemEstimate } from './types.ts';
+import { VoteLedger, type LedgerUpdate } from './vote-ledger.ts';
+
+/** Events read per repository call: bounded memory per page whatever the log's size. */
+const PAGE = 5000;
+/** How long after a sync that stored events the scheduled run starts: syncs arriving meanwhile join it. */
+export const DEFAULT_AGGREGATE_DELAY_MS = 30_000;
+
+export interface ConsensusJob {
+  /** Runs after any run in progress; incremental when this process already holds the state, else full. */
+  run(options?: { full?: boolean }): Promise<ConsensusRun>;
+  /** Something changed (a sync stored events, an admin decided): a run follows within the delay, off the request path. */
+  schedule(): void;
+  /** The latest run's wanted tags, for sync answers. */
+  wantedTags(): Promise<string[]>;
+  /** Waits for the run in progress and cancels a scheduled one. */
+  stop(): Promise<void>;
+}
+
+export interface ConsensusJobOptions {
+  repository: Repository;
+  /** The current bundle's vocabulary: tags nobody answered yet can be wanted too. */
+  bundles: BundleStore;
+  logger: Logger;
+  delayMs?: number;
+}
+
+/** What one process keeps between runs so that the next one only adds new events. */
+interface State {
+  ledger: VoteLedger;
+  engine: ConsensusEngine;
+  tags: string[];
+  cursor: string | null;
+  /** The merges and vocabulary it was built with: when they change, the next run is full. */
+  basis: string;
+  statuses: Map<string, AdminDeviceStatus>;
+  days: Map<string, number>;
+  items: Map<string, ItemEstimate>;
+  /** When this process's last run was stored: another writer (the CLI) makes the next run full. */
+  storedAt: string;
+}
+
+/**
+ * The consensus job: reads stored events into votes (./vote-ledger.ts), runs the engine
+ * (./aggregate.ts) and stores its result. Runs one at a time: by API, by CLI, and on a schedule
+ * after syncs. The first run in a process is full; later ones feed only the events stored since
+ * to the engine and store only the items that changed. A merge of tags, a retraction or another
+ * writer's run makes the engine start over from the ledger or from the events.
+ */
+export function createConsensusJob({ repository, bundles, logger, delayMs = DEFAULT_AGGREGATE_DELAY_MS }: ConsensusJobOptions): ConsensusJob {
+  let state: State | null = null;
+  let queue: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | null = null;
+  let wanted: string[] | null = null;
+
+  function run({ full = false } = {}): Promise<ConsensusRun> {
+    const next = queue.then(() => runOnce(full));
+    queue = next.catch(() => {});
+    return next;
+  }
+
+  async function runOnce(full: boolean): Promise<ConsensusRun> {
+    const started = performance.now();
+    const [merges, statuses, latest, bundle] = await Promise.all([
+      repository.tagMerges(), repository.adminDeviceStatuses(), repository.latestConsensusRun(), bundles.current(),
+    ]);
+    const tags = bundle?.manifest.tags.map((tag) => tag.id) ?? [];
+    const basis = JSON.stringify([[...merges].sort(), tags]);
+    const reuse = !full && state !== null && state.basis === basis && state.storedAt === latest?.run.at;
+    const current = reuse && state ? state : freshState(merges, basis, tags);
+    applyStatuses(current, statuses);
+    const update = await readNewEvents(current);
+    // The engine keeps each device's newest answer: a retraction (a vote gone, an older one back) starts it over from the ledger.
+    const rebuild = !reuse || update.retracted;
+    if (rebuild) {
+      current.engine = new ConsensusEngine({ statuses: engineStatuses(current.statuses), tags: current.tags });
+      current.engine.add(current.ledger.allVotes(), current.ledger.allScores());
+    } else {
+      current.engine.add(update.votes.flatMap((change) => (change.vote ? [change.vote] : [])), update.scores);
+    }
+    const result = current.engine.result();
+    const items = changedItems(current, result, rebuild);
+    const run: ConsensusRun = { at: new Date().toISOString(), ms: 0, votes: current.ledger.votes, incremental: !rebuild };
+    run.ms = Math.round(performance.now() - started);
+    const feedbackPerDay = [...current.days].sort(([a], [b]) => a.localeCompare(b)).map(([day, events]) => ({ day, events }));
+    await repository.saveConsensus({ run, items, devices: result.devices, wantedTags: result.wantedTags, feedbackPerDay }, rebuild ? 'replace' : 'update');
+    current.storedAt = run.at;
+    state = current;
+    wanted = result.wantedTags;
+    logger.info({ consensus: { ...run, items: items.length, quarantined: result.devices.filter((d) => d.quarantine).length } }, 'consensus run');
+    return run;
+  }
+
+  async function readNewEvents(current: State): Promise<LedgerUpdate> {
+    const update: LedgerUpdate = { votes: [], scores: [], retracted: false };
+    for (;;) {
+      const page = await repository.eventsAfter(current.cursor, PAGE);
+      current.cursor = page.cursor;
+      const changes = current.ledger.apply(page.events);
+      update.votes.push(...changes.votes);
+      update.scores.push(...changes.scores);
+      update.retracted ||= changes.retracted;
+      for (const event of page.events) {
+        const day = event.at.toISOString().slice(0, 10);
+        current.days.set(day, (current.days.get(day) ?? 0) + 1);
+      }
+      if (page.events.length < PAGE) return update;
+    }
+  }
+
+  /** Item estimates to store: all after a rebuild, else those whose estimate moved. */
+  function changedItems(current: State, result: ConsensusResult, all: boolean): ConsensusItem[] {
+    const items: ConsensusItem[] = [];
+    const previous = current.items;
+    current.items = new Map();
+    for (const item of result.items) {
+      const key = `${item.photoId}\n${item.tagKey}`;
+      current.items.set(key, item);
+      const before = previous.get(key);
+      if (all || !before || before.probability !== item.probability || before.votes !== item.votes || before.hard !== item.hard) {
+        items.push({ ...item, modelScore: current.ledger.scoreOf(item.photoId, item.tagKey) });
+      }
+    }
+    return items;
+  }
+
+  return {
+    run,
+
+    schedule() {
+      if (timer) return;
+      timer = setTimeout(() => {
+        timer = null;
+        run().catch((error: unknown) => logger.error({ err: error }, 'scheduled consensus run failed'));
+      }, delayMs);
+      // A pending run never keeps the process alive: the next start runs in full anyway.
+      timer.unref();
+    },
+
+    async wantedTags() {
+      wanted ??= (await repository.latestConsensusRun())?.wantedTags ?? [];
+      return wanted;
+    },
+
+    async stop() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await queue;
+    },
+  };
+}
+
+function freshState(merges: ReadonlyMap<string, string>, basis: string, tags: string[]): State {
+  return {
+    ledger: new VoteLedger(merges),
+    engine: new ConsensusEngine({ tags }),
+    cursor: null,
+    basis,
+    tags,
+    statuses: new Map(),
+    days: new Map(),
+    items: new Map(),
+    storedAt: '',
+  };
+}
+
+/** The engine's word for an admin's decision: a released device is pinned active, never quarantined again. */
+function engineStatus(status: AdminDeviceStatus): DeviceStatus {
+  return status === 'banned' ? 'banned' : 'active';
+}
+
+function engineStatuses(statuses: ReadonlyMap<string, AdminDeviceStatus>): [string, DeviceStatus][] {
+  return [...statuses].map(([deviceId, status]) => [deviceId, engineStatus(status)]);
+}
+
+/** Admin decisions made since the last run reach the engine. */
+function applyStatuses(current: State, statuses: Map<string, AdminDeviceStatus>): void {
+  for (const [deviceId, status] of statuses) {
+    if (current.statuses.get(deviceId) !== status) current.engine.setStatus(deviceId, engineStatus(status));
+  }
+  current.statuses = statuses;
+}

@@ -1,0 +1,156 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminConsensusSchema, type AdminConsensus } from '../../server/contract/admin.ts';
+import type { FeedbackEvent } from '../../server/contract/feedback-event.ts';
+import { DeviceRegistrationSchema, SyncResponseSchema } from '../../server/contract/sync.ts';
+import { launchBrowser, startServer, type LaunchedBrowser, type RunningServer } from '../browser.ts';
+import { appDistDir } from '../env.ts';
+
+/**
+ * The admin dashboard against the real server: three devices answer through the real sync API,
+ * one of them always the opposite of the truth; consensus runs; the admin unlocks the dashboard,
+ * sees the charts and the quarantined device with its reason, and releases it.
+ */
+
+const PHOTOS = 40;
+const TAGS = ['coco:dog', 'coco:cat', 'coco:car'];
+/** Well apart, as a person answers: no device looks like a fast bot. */
+const ANSWER_GAP_MS = 20_000;
+
+let server: RunningServer;
+let browser: LaunchedBrowser;
+
+const photoId = (index: number) => index.toString(16).padStart(64, 'a');
+/** A fixed, mixed truth: every tag present on some photos and absent on others. */
+const present = (photo: number, tag: number) => (photo * 7 + tag * 3) % 5 < 2;
+
+async function api<T>(path: string, init: RequestInit, parse: (body: unknown) => T): Promise<T> {
+  const response = await fetch(`${server.url}/api/v1${path}`, init);
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return parse(await response.json());
+}
+
+const admin = (method = 'GET') => ({ method, headers: { Authorization: `Bearer ${server.adminToken}` } });
+
+/** Registers a device and syncs its verdict on every (photo, tag); `honest` false answers the opposite. */
+async function device(honest: boolean, start: number): Promise<string> {
+  const { deviceId, token } = await api('/devices', { method: 'POST' }, (body) => DeviceRegistrationSchema.parse(body));
+  const events: FeedbackEvent[] = [];
+  for (let photo = 0; photo < PHOTOS; photo += 1) {
+    TAGS.forEach((id, tag) => {
+      const truth = present(photo, tag);
+      events.push({
+        id: crypto.randomUUID(),
+        type: 'tag-verdict',
+        photoId: photoId(photo),
+        model: 'e2e-model',
+        at: new Date(start + events.length * ANSWER_GAP_MS).toISOString(),
+        tag: { id },
+        verdict: truth === honest ? 'correct' : 'wrong',
+        score: 0.5,
+        origin: 'detector',
+      });
+    });
+  }
+  const answer = await api(
+    '/sync',
+    { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ events }) },
+    (body) => SyncResponseSchema.parse(body),
+  );
+  expect(answer.accepted).toHaveLength(events.length);
+  return deviceId;
+}
+
+const consensus = (): Promise<AdminConsensus> => api('/admin/consensus', admin(), (body) => AdminConsensusSchema.parse(body));
+
+/** Opens the dashboard as a person would: Settings, then its link. */
+async function openDashboard(page: Page): Promise<void> {
+  await page.goto(`${server.url}/?lang=en#/settings`, { waitUntil: 'commit' });
+  await page.getByTestId('admin-link').click();
+  await page.locator('[data-testid="admin"][data-state="locked"]').waitFor();
+}
+
+async function unlock(page: Page, token: string): Promise<void> {
+  await page.getByTestId('admin-token').fill(token);
+  await page.getByTestId('admin-unlock').click();
+  await page.locator('[data-testid="admin"][data-busy=""]').waitFor();
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(appDistDir, 'index.html'))) throw new Error(`No built app in ${appDistDir}: run \`npm run build\` first`);
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('admin dashboard', () => {
+  it('finds the adversary by consensus, shows why, and lets the admin release it', { timeout: 180_000 }, async () => {
+    const start = Date.UTC(2025, 0, 1);
+    await device(true, start);
+    await device(true, start + 1000);
+    const adversary = await device(false, start + 2000);
+    await api('/admin/aggregate', admin('POST'), (body) => body);
+    const found = (await consensus()).devices.find((row) => row.deviceId === adversary);
+    expect(found?.status).toBe('quarantined');
+
+    const page = await browser.context.newPage();
+    // A phone's screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await openDashboard(page);
+
+    await unlock(page, 'not-the-admin-token');
+    expect(await page.getByTestId('admin-error').getAttribute('data-code')).toBe('unauthorized');
+    expect(await page.getByTestId('admin').getAttribute('data-state')).toBe('locked');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+
+    await unlock(page, server.adminToken);
+    await page.locator('[data-testid="admin"][data-state="unlocked"]').waitFor();
+    expect(await page.getByTestId('admin-error').count()).toBe(0);
+    expect(await page.getByTestId('admin-run').getAttribute('data-last-run')).not.toBe('');
+
+    // The charts are drawn by the chart library on real canvases.
+    for (const chart of ['chart-feedback', 'chart-tags', 'chart-devices']) {
+      await page.locator(`[data-testid="${chart}"][data-drawn="true"]`).waitFor();
+      const size = await page.locator(`[data-testid="${chart}"] canvas`).evaluate((canvas: HTMLCanvasElement) => canvas.width * canvas.height);
+      expect(size).toBeGreaterThan(0);
+    }
+    expect(await page.getByTestId('tag-quality-row').count()).toBeGreaterThan(0);
+    // Nothing is wider than the phone.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+    const row = page.locator(`[data-testid="quarantined-device"][data-device-id="${adversary}"]`);
+    expect(await row.getAttribute('data-reason')).toBe(found?.reason);
+    expect(await row.getByTestId('quarantine-reason').innerText()).not.toBe('');
+    await row.getByTestId('release').click();
+    await row.waitFor({ state: 'detached' });
+    expect((await consensus()).devices.find((device) => device.deviceId === adversary)?.status).toBe('active');
+
+    // The token stays for this tab (a reload needs no password), and only in sessionStorage.
+    await page.reload({ waitUntil: 'commit' });
+    await page.locator('[data-testid="admin"][data-state="unlocked"]').waitFor();
+    const stored = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('wanwu');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const tables = [...db.objectStoreNames];
+      const rows = await Promise.all(
+        tables.map(
+          (name) =>
+            new Promise<unknown[]>((resolve) => {
+              const request = db.transaction(name).objectStore(name).getAll();
+              request.onsuccess = () => resolve(request.result);
+            }),
+        ),
+      );
+      return JSON.stringify(rows);
+    });
+    expect(stored).not.toContain(server.adminToken);
+  });
+});
