@@ -3,7 +3,7 @@ import { CollusionFinder } from './collusion.ts';
 import { DawidSkene } from './dawid-skene.ts';
 import { gatherEvidence, judge, medianGap, tagCounters, type Quarantine } from './quarantine.ts';
 import type { ConsensusResult, DeviceEstimate, ItemEstimate, ModelScore, Vote } from './types.ts';
-import { VoteTable } from './vote-table.ts';
+import { grow, VoteTable } from './vote-table.ts';
 import { wantedTags } from './wanted-tags.ts';
 
 export interface AggregateOptions {
@@ -23,6 +23,8 @@ export interface AggregateOptions {
 export const HARD_EXAMPLE = { presentScore: 0.6, absentScore: 0.1, wrongBy: 0.1 } as const;
 /** Quarantine rules and EM alternate at most this often per run (excluded devices reshape consensus). */
 const MAX_ROUNDS = 4;
+/** Slack below this (in log-odds) is too close to the rules' thresholds to trust across rounding. */
+const SLACK_ROUNDING = 1e-9;
 
 /** One full run over all votes. */
 export function aggregate(votes: readonly Vote[], scores: readonly ModelScore[], options: AggregateOptions = {}): ConsensusResult {
@@ -40,6 +42,12 @@ export class ConsensusEngine {
   private readonly collusion = new CollusionFinder();
   private readonly pinned = new Map<number, DeviceStatus>();
   private findings = new Map<number, Quarantine>();
+  /**
+   * Per device: the rules' last verdict (collusion aside) and how much further everyone else may
+   * move on its answers before that verdict could change; NaN slack means "judge again".
+   */
+  private verdicts: (Quarantine | null)[] = [];
+  private slack = new Float64Array(0);
   /** Median answer gap per device, NaN until computed; devices with new votes are recomputed. */
   private gaps = new Map<number, number>();
   private cached: ConsensusResult | null = null;
@@ -59,7 +67,11 @@ export class ConsensusEngine {
     for (let vote = changes.firstNewVote; vote < this.table.voteCount; vote++) touched.add(this.table.voteDevice[vote]);
     const relabelled = new Set(changes.relabelled.map(({ vote }) => this.table.voteDevice[vote]));
     for (const device of relabelled) touched.add(device);
-    for (const device of touched) this.gaps.delete(device);
+    if (this.slack.length < this.table.devices.size) this.slack = grow(this.slack, Math.max(this.table.devices.size, this.slack.length * 2)).fill(NaN, this.slack.length);
+    for (const device of touched) {
+      this.gaps.delete(device);
+      this.slack[device] = NaN;
+    }
     this.collusion.update(this.table, changes.firstNewVote, relabelled, touched);
     this.iterations = 0;
     this.settle();
@@ -105,9 +117,17 @@ export class ConsensusEngine {
     const counters = tagCounters(this.table.tags.size);
     for (let device = 0; device < this.table.devices.size; device++) {
       if (!judged(device)) continue;
-      const finding = judge(gatherEvidence(this.table, this.em, device, this.gapOf(device), counters));
+      // Rounding aside, a device that everyone else moved less than its slack on answers as before.
+      this.slack[device] -= this.em.drift(device);
+      if (!(this.slack[device] > SLACK_ROUNDING)) {
+        const { evidence, slack } = gatherEvidence(this.table, this.em, device, this.gapOf(device), counters);
+        this.verdicts[device] = judge(evidence);
+        this.slack[device] = slack;
+      }
+      const finding = this.verdicts[device];
       if (finding) findings.set(device, finding);
     }
+    this.em.resetDrift();
     for (const [device, evidence] of this.collusion.find(this.table, this.em, judged)) {
       if (!findings.has(device)) findings.set(device, { reason: 'collusion', evidence });
     }

@@ -12,6 +12,8 @@ const MIN_IDENTICAL = 0.95;
 const MIN_DISSENT = 5;
 const MIN_DISSENT_SHARE = 0.2;
 const MAX_BUCKET = 64;
+/** Sort keys hold a 32-bit hash and a device's position below this (exact in a double up to 2^21 devices). */
+const POSITIONS = 2 ** 21;
 /** Passes that drop members who do not stand with the group. */
 const MAX_PRUNING = 3;
 
@@ -26,14 +28,17 @@ export class CollusionFinder {
   private sketches = new Uint32Array(0);
   /** Pairs answering identically, found once per update (the rules run several rounds per update). */
   private pairs: [number, number][] = [];
-  /** Every candidate pair checked so far and its answer: still true while neither device answers anew. */
-  private checked = new Map<number, boolean>();
+  /**
+   * Every candidate pair checked so far, with its shared and identical answers packed by `pack`: new
+   * votes are added to them, so only a pair with a changed answer or a new pair is counted afresh.
+   */
+  private checked = new Map<number, number>();
 
   /**
    * Updates sketches for votes from `firstVote` on and rebuilds the devices whose answers changed;
    * `changedDevices` are all devices with new or changed answers.
    */
-  update(table: VoteTable, firstVote: number, relabelledDevices: Iterable<number>, changedDevices: ReadonlySet<number>): void {
+  update(table: VoteTable, firstVote: number, relabelledDevices: ReadonlySet<number>, changedDevices: ReadonlySet<number>): void {
     if (this.sketches.length < table.devices.size * HASHES) {
       const first = this.sketches.length;
       this.sketches = grow(this.sketches, Math.max(table.devices.size, (first / HASHES) * 2) * HASHES);
@@ -46,13 +51,15 @@ export class CollusionFinder {
       for (let k = deviceStart[device]; k < deviceStart[device + 1]; k++) this.sketch(table, deviceVotes[k]);
     }
     const scratch = new Uint8Array(table.itemCount);
-    const checked = new Map<number, boolean>();
+    const checked = new Map<number, number>();
     this.pairs = this.candidatePairs(table).filter(([a, b]) => {
       const key = a * 2 ** 23 + b;
-      const known = changedDevices.has(a) || changedDevices.has(b) ? undefined : this.checked.get(key);
-      const same = known ?? identical(table, a, b, scratch);
-      checked.set(key, same);
-      return same;
+      const known = relabelledDevices.has(a) || relabelledDevices.has(b) ? undefined : this.checked.get(key);
+      let counts = known ?? compare(table, a, b, scratch);
+      if (known !== undefined && (changedDevices.has(a) || changedDevices.has(b))) counts += compareNew(table, a, b, firstVote) + compareNew(table, b, a, firstVote);
+      checked.set(key, counts);
+      const shared = Math.floor(counts / PACK);
+      return shared >= MIN_SHARED && counts % PACK >= MIN_IDENTICAL * shared;
     });
     this.checked = checked;
   }
@@ -95,26 +102,30 @@ export class CollusionFinder {
   /** Pairs whose sketches agree on a hash: few by chance, each checked exactly in a pass over two devices' votes. */
   private candidatePairs(table: VoteTable): [number, number][] {
     const { deviceStart } = table.grouped();
+    const sketched: number[] = [];
+    for (let device = 0; device < table.devices.size; device++) {
+      if (deviceStart[device + 1] - deviceStart[device] >= MIN_SHARED) sketched.push(device);
+    }
+    // Buckets by sorting (hash, position) keys: a numeric sort of one typed array beats a Map per hash.
+    const keys = new Float64Array(sketched.length);
     const seen = new Set<number>();
     const pairs: [number, number][] = [];
     for (let j = 0; j < HASHES; j++) {
-      const buckets = new Map<number, number[]>();
-      for (let device = 0; device < table.devices.size; device++) {
-        if (deviceStart[device + 1] - deviceStart[device] < MIN_SHARED) continue;
-        const hash = this.sketches[device * HASHES + j];
-        const bucket = buckets.get(hash);
-        if (bucket) bucket.push(device);
-        else buckets.set(hash, [device]);
-      }
-      for (const bucket of buckets.values()) {
+      for (let s = 0; s < sketched.length; s++) keys[s] = this.sketches[sketched[s] * HASHES + j] * POSITIONS + s;
+      keys.sort();
+      for (let start = 0, end = 0; start < keys.length; start = end) {
+        const hash = Math.floor(keys[start] / POSITIONS);
+        while (end < keys.length && Math.floor(keys[end] / POSITIONS) === hash) end++;
         // A huge bucket is linked as a chain: the groups come from union-find anyway.
-        const chain = bucket.length > MAX_BUCKET;
-        for (let x = 0; x < bucket.length; x++) {
-          for (let y = x + 1; y < (chain ? Math.min(x + 2, bucket.length) : bucket.length); y++) {
-            const key = bucket[x] * 2 ** 23 + bucket[y];
+        const chain = end - start > MAX_BUCKET;
+        for (let x = start; x < end; x++) {
+          for (let y = x + 1; y < (chain ? Math.min(x + 2, end) : end); y++) {
+            const a = sketched[keys[x] % POSITIONS];
+            const b = sketched[keys[y] % POSITIONS];
+            const key = a * 2 ** 23 + b;
             if (seen.has(key)) continue;
             seen.add(key);
-            pairs.push([bucket[x], bucket[y]]);
+            pairs.push([a, b]);
           }
         }
       }
@@ -123,8 +134,11 @@ export class CollusionFinder {
   }
 }
 
-/** Whether two devices answered (almost) every question they share the same way; `scratch` (one slot per item) is left zeroed. */
-function identical(table: VoteTable, a: number, b: number, scratch: Uint8Array): boolean {
+/** Shared questions and identical answers of two devices, packed as shared × PACK + identical. */
+const PACK = 2 ** 26;
+
+/** Counts two devices' shared questions and identical answers; `scratch` (one slot per item) is left zeroed. */
+function compare(table: VoteTable, a: number, b: number, scratch: Uint8Array): number {
   const { deviceStart, deviceVoteItem, deviceVoteLabel } = table.grouped();
   for (let k = deviceStart[a]; k < deviceStart[a + 1]; k++) scratch[deviceVoteItem[k]] = 1 + deviceVoteLabel[k];
   let shared = 0;
@@ -136,7 +150,25 @@ function identical(table: VoteTable, a: number, b: number, scratch: Uint8Array):
     if (answer === 1 + deviceVoteLabel[k]) same++;
   }
   for (let k = deviceStart[a]; k < deviceStart[a + 1]; k++) scratch[deviceVoteItem[k]] = 0;
-  return shared >= MIN_SHARED && same >= MIN_IDENTICAL * shared;
+  return shared * PACK + same;
+}
+
+/**
+ * What `a`'s votes from `firstVote` on add to the pair's counts: each shared question is counted once,
+ * at the later of the two votes (a device's votes are in ascending order, so its new ones come last).
+ */
+function compareNew(table: VoteTable, a: number, b: number, firstVote: number): number {
+  const { deviceStart, deviceVotes, itemStart, itemVotes, itemVoteDevice } = table.grouped();
+  let counts = 0;
+  for (let k = deviceStart[a + 1] - 1; k >= deviceStart[a] && deviceVotes[k] >= firstVote; k--) {
+    const vote = deviceVotes[k];
+    const item = table.voteItem[vote];
+    for (let v = itemStart[item]; v < itemStart[item + 1]; v++) {
+      if (itemVoteDevice[v] !== b || itemVotes[v] > vote) continue;
+      counts += PACK + (table.voteLabel[itemVotes[v]] === table.voteLabel[vote] ? 1 : 0);
+    }
+  }
+  return counts;
 }
 
 const colludes = ({ shared, dissent }: { shared: number; dissent: number }) => dissent >= MIN_DISSENT && dissent >= MIN_DISSENT_SHARE * shared;

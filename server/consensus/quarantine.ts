@@ -116,8 +116,17 @@ export function tagCounters(tags: number): TagCounters {
   return { judged: new Int32Array(tags), agreed: new Int32Array(tags) };
 }
 
-/** Gathers one device's evidence from its votes and the current estimates. */
-export function gatherEvidence(table: VoteTable, em: DawidSkene, device: number, medianGapMs: number, perTag: TagCounters): DeviceEvidence {
+/**
+ * Gathers one device's evidence from its votes and the current estimates, with its slack: how far
+ * everyone else's log-odds on any of its answers may move before the evidence could change.
+ */
+export function gatherEvidence(
+  table: VoteTable,
+  em: DawidSkene,
+  device: number,
+  medianGapMs: number,
+  perTag: TagCounters,
+): { evidence: DeviceEvidence; slack: number } {
   const { deviceStart, deviceVoteItem, deviceVoteLabel } = table.grouped();
   const tagOf = table.itemTag;
   const touched: number[] = [];
@@ -131,11 +140,13 @@ export function gatherEvidence(table: VoteTable, em: DawidSkene, device: number,
     worstTag: null,
     medianGapMs,
   };
+  let slack = Infinity;
   for (let k = deviceStart[device]; k < deviceStart[device + 1]; k++) {
     const item = deviceVoteItem[k];
     const label = deviceVoteLabel[k];
     evidence.answeredPresent += label;
     const others = em.logOdds[item] - em.contribution(device, label);
+    slack = Math.min(slack, Math.abs(Math.abs(others) - CONFIDENT_LOG_ODDS));
     if (Math.abs(others) < CONFIDENT_LOG_ODDS) continue;
     const agrees = others > 0 === (label === 1);
     if (others > 0) {
@@ -162,7 +173,7 @@ export function gatherEvidence(table: VoteTable, em: DawidSkene, device: number,
       evidence.worstTag = { tagKey: table.tags.names[tag], judged, agreed };
     }
   }
-  return evidence;
+  return { evidence, slack };
 }
 
 /** Median gap between consecutive answer times (sorted here); NaN with fewer than MIN_ANSWERS answers. */
