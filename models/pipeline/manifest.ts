@@ -59,7 +59,25 @@ export const ClassifierSchema = z.object({
   outputs: z.object({ logits: z.string() }),
 });
 
-export const ModelEntrySchema = z.discriminatedUnion('kind', [DetectorSchema, ClassifierSchema]);
+/**
+ * The tag head Wanwu trains from feedback (server/training): scores for the tags it learned, from
+ * the detector's `embedding` output, as a small ONNX model (models/head). Its tags are the ones
+ * the base models do not output: tags people taught, named in `tags` like any other.
+ */
+export const HeadSchema = z.object({
+  kind: z.literal('head'),
+  file: z.string(),
+  /** Input name: the embedding, float32 [1, inputDims]. */
+  input: z.string(),
+  inputDims: z.number().int().positive(),
+  /** Output name: probabilities after sigmoid, float32 [1, classes.length]. */
+  outputs: z.object({ scores: z.string() }),
+  classes: z.array(z.string()),
+  /** The training run that made it (server/training), in words. */
+  source: z.string().optional(),
+});
+
+export const ModelEntrySchema = z.discriminatedUnion('kind', [DetectorSchema, ClassifierSchema, HeadSchema]);
 
 export const VocabularyTagSchema = z.object({
   id: z.string().min(1),
@@ -69,6 +87,8 @@ export const VocabularyTagSchema = z.object({
   pinyin: z.string().regex(/^[a-z]+( [a-z]+)*$/).optional(),
   /** Decision threshold: a tag is shown when its score is at least this. */
   threshold: z.number().min(0).max(1),
+  /** Taught by people and learned by the head (absent for the base models' own tags). */
+  taught: z.literal(true).optional(),
 });
 
 export const ManifestSchema = z.object({
@@ -80,12 +100,15 @@ export const ManifestSchema = z.object({
   tags: z.array(VocabularyTagSchema),
   /** Fingerprint of everything the bundle was built from; the build skips work when it matches. */
   inputs: z.string(),
+  /** For a bundle the server published after training: the version it was trained from. */
+  previous: z.string().optional(),
 });
 
 export type BundleFile = z.infer<typeof BundleFileSchema>;
 export type Preprocess = z.infer<typeof PreprocessSchema>;
 export type DetectorEntry = z.infer<typeof DetectorSchema>;
 export type ClassifierEntry = z.infer<typeof ClassifierSchema>;
+export type HeadEntry = z.infer<typeof HeadSchema>;
 export type ModelEntry = z.infer<typeof ModelEntrySchema>;
 export type VocabularyTag = z.infer<typeof VocabularyTagSchema>;
 export type Manifest = z.infer<typeof ManifestSchema>;

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+/**
+ * Training runs and model versions (issue 6), as the admin API answers them and the dashboard and
+ * CLI show them. The training job (server/training/job.ts) records one TrainingRun per run.
+ */
+
+export const TrainingTriggerSchema = z.enum(['api', 'cli', 'schedule']);
+
+/** `running` until it ends: `published` (passed the gate), `refused` (did not), `skipped` (too little data), `failed` (an error). */
+export const TrainingStatusSchema = z.enum(['running', 'published', 'refused', 'skipped', 'failed']);
+
+/** What went in: photos and samples by split, tags learned, and what was left out. */
+export const TrainingDataSchema = z.object({
+  photos: z.number().int(),
+  trainPhotos: z.number().int(),
+  calibrationPhotos: z.number().int(),
+  heldOutPhotos: z.number().int(),
+  /** (photo, tag) labels used, after quarantined devices were excluded. */
+  labels: z.number().int(),
+  hardExamples: z.number().int(),
+  /** Photos left out: no embedding, or one of another width than the head's input. */
+  withoutEmbedding: z.number().int(),
+  excludedDevices: z.number().int(),
+  /** Tags the candidate head learns (tag keys), and of them the ones no earlier model had. */
+  tags: z.array(z.string()),
+  newTags: z.array(z.string()),
+});
+
+/** AP per tag key (null: no positive in the held-out photos, so no AP). */
+export const ModelMetricsSchema = z.object({
+  mAP: z.number(),
+  microF1: z.number(),
+  perTagAP: z.record(z.string(), z.number().nullable()),
+});
+
+/** The gate's verdict in words a person can check: each reason names the rule and the numbers. */
+export const GateDecisionSchema = z.object({
+  publish: z.boolean(),
+  reasons: z.array(z.string()),
+});
+
+export const TrainingRunSchema = z.object({
+  id: z.string(),
+  trigger: TrainingTriggerSchema,
+  status: TrainingStatusSchema,
+  /** ISO-8601. */
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  /** The bundle version it was trained from, and the one it published (when it did). */
+  baseVersion: z.string().nullable(),
+  publishedVersion: z.string().nullable(),
+  data: TrainingDataSchema.nullable(),
+  candidate: ModelMetricsSchema.nullable(),
+  current: ModelMetricsSchema.nullable(),
+  decision: GateDecisionSchema.nullable(),
+  error: z.string().nullable(),
+});
+
+/** Live progress of the running job: stage, and done/total of that stage. */
+export const TrainingProgressSchema = z.object({
+  runId: z.string(),
+  stage: z.enum(['loading', 'training', 'calibrating', 'evaluating', 'publishing']),
+  done: z.number(),
+  total: z.number(),
+});
+
+/** `GET /api/v1/admin/training`: the running job's progress, and the latest runs, newest first. */
+export const AdminTrainingSchema = z.object({
+  progress: TrainingProgressSchema.nullable(),
+  runs: z.array(TrainingRunSchema),
+});
+
+/** One published bundle version (`GET /api/v1/admin/models`): immutable once made. */
+export const ModelVersionSchema = z.object({
+  version: z.string(),
+  createdAt: z.string(),
+  /** The version apps are told to run. */
+  current: z.boolean(),
+  /** The run that made it; null for the bundle `npm run models` built. */
+  runId: z.string().nullable(),
+  previous: z.string().nullable(),
+  tags: z.number().int(),
+  taughtTags: z.number().int(),
+});
+
+/** `POST /api/v1/admin/models/rollback`: make an earlier version current again. */
+export const RollbackRequestSchema = z.strictObject({ version: z.string().min(1).max(100) });
+
+export type TrainingTrigger = z.infer<typeof TrainingTriggerSchema>;
+export type TrainingStatus = z.infer<typeof TrainingStatusSchema>;
+export type TrainingData = z.infer<typeof TrainingDataSchema>;
+export type ModelMetrics = z.infer<typeof ModelMetricsSchema>;
+export type GateDecision = z.infer<typeof GateDecisionSchema>;
+export type TrainingRun = z.infer<typeof TrainingRunSchema>;
+export type TrainingProgress = z.infer<typeof TrainingProgressSchema>;
+export type AdminTraining = z.infer<typeof AdminTrainingSchema>;
+export type ModelVersion = z.infer<typeof ModelVersionSchema>;
