@@ -9,8 +9,8 @@ export interface Box {
   score: number;
 }
 
-/** Which model proposed a tag; `personal` tags come from the device's memory of its user's corrections. */
-export type TagSource = 'detector' | 'classifier' | 'personal';
+/** Which model proposed a tag: `head` tags were learned from everyone's feedback, `personal` ones come from the device's memory of its user's corrections. */
+export type TagSource = 'detector' | 'classifier' | 'head' | 'personal';
 
 /** One entry of the merged tag list shown to people and printed by the CLI. */
 export interface Tag {

@@ -23,8 +23,8 @@ const MAX_EMBEDDING_BASE64 = Math.ceil((MAX_EMBEDDING_DIMS * 4) / 3 / 4) * 4;
 
 export const VerdictSchema = z.enum(['correct', 'wrong']);
 
-/** Where the judged tag came from: a model, the device's own memory, a quick question, or the person. */
-export const TagOriginSchema = z.enum(['detector', 'classifier', 'personal', 'question', 'user']);
+/** Where the judged tag came from: a model (the head: tags it learned from feedback), the device's own memory, a quick question, or the person. */
+export const TagOriginSchema = z.enum(['detector', 'classifier', 'head', 'personal', 'question', 'user']);
 
 const EventBase = {
   /** Made by the client (UUIDv7, so ids sort by time); the server stores each id at most once. */

@@ -1,3 +1,4 @@
+import type { TrainingRun } from '../contract/training.ts';
 import type { ConsensusRun } from '../contract/admin.ts';
 import type { FeedbackEvent, FeedbackEventType, Verdict } from '../contract/feedback-event.ts';
 import type { AdminStats } from '../contract/sync.ts';
@@ -120,7 +121,40 @@ export interface ConsensusStore {
   mergeTag(from: string, into: string): Promise<void>;
 }
 
-export interface Repository extends ConsensusStore {
+/** One photo's embedding as the newest event about it carried it (float32, little-endian). */
+export interface PhotoEmbedding {
+  photoId: string;
+  embedding: Float32Array;
+}
+
+/** A published model version: its manifest exactly as served, and where it came from. */
+export interface StoredModelVersion {
+  version: string;
+  /** The manifest's JSON text, byte for byte as apps receive it. */
+  manifest: string;
+  createdAt: Date;
+  runId: string | null;
+  previous: string | null;
+}
+
+/** What training reads and records (../training/job.ts) and what the model registry keeps (../models/registry.ts). */
+export interface TrainingStore {
+  /** Per photo, the embedding of the newest event that carried one, from devices not banned. */
+  photoEmbeddings(): Promise<PhotoEmbedding[]>;
+  /** Inserts a run or replaces the one with its id. */
+  saveTrainingRun(run: TrainingRun): Promise<void>;
+  /** The newest runs first. */
+  trainingRuns(limit: number): Promise<TrainingRun[]>;
+  /** Adds a version; versions are never changed or removed. */
+  saveModelVersion(version: StoredModelVersion): Promise<void>;
+  /** Oldest first. */
+  modelVersions(): Promise<StoredModelVersion[]>;
+  /** The version apps are told to run (null: the bundle `npm run models` built). */
+  currentModelVersion(): Promise<string | null>;
+  setCurrentModelVersion(version: string | null): Promise<void>;
+}
+
+export interface Repository extends ConsensusStore, TrainingStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Applies pending migrations (versioned, in order, each in its own transaction). Idempotent. */
   migrate(): Promise<void>;
