@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { verdictEvents } from '../../bench/sync/events.ts';
-import { spawnServer, type ServerProcess } from '../../bench/sync/server-process.ts';
+import { startServer, type RunningServer } from '../browser.ts';
 import type { FeedbackEvent } from '../../server/contract/feedback-event.ts';
 import { AdminStatsSchema, DeviceRegistrationSchema, SyncResponseSchema, type SyncResponse } from '../../server/contract/sync.ts';
 import { openRepository } from '../../server/storage/open-repository.ts';
@@ -54,7 +54,7 @@ async function storedEvents(url: string): Promise<number> {
  * Sends every batch at once and SIGKILLs the server at the KILL_AT_ANSWER-th answer, while the
  * other batches are still on the wire or being stored. Returns the answers the client did get.
  */
-async function syncUntilKilled(server: ServerProcess, token: string, batches: FeedbackEvent[][]): Promise<{ answers: Answer[]; pendingAtKill: number }> {
+async function syncUntilKilled(server: RunningServer, token: string, batches: FeedbackEvent[][]): Promise<{ answers: Answer[]; pendingAtKill: number }> {
   const answers: Answer[] = [];
   let pending = batches.length;
   let pendingAtKill = 0;
@@ -85,7 +85,7 @@ describe.each(backends)('a server killed with SIGKILL mid-sync ($name)', ({ data
   let dataDir: string;
   let databaseUrl: string | undefined;
   let dropDatabase: () => Promise<void>;
-  let server: ServerProcess | null = null;
+  let server: RunningServer | null = null;
   const start = async () => {
     const env: Record<string, string> = {
       WANWU_DATA: dataDir,
@@ -94,7 +94,7 @@ describe.each(backends)('a server killed with SIGKILL mid-sync ($name)', ({ data
       WANWU_SYNC_RATE: '100000',
     };
     if (databaseUrl) env.DATABASE_URL = databaseUrl;
-    server = await spawnServer('server/main.ts', env);
+    server = await startServer(env, { entry: 'server/main.ts' });
     return server;
   };
 
