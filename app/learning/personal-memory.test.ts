@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Tag } from '../../models/pipeline/types.ts';
 import type { CorrectedExample } from '../store/local-store.ts';
-import { applyPersonal, PersonalMemory, type PersonalSuggestion } from './personal-memory.ts';
+import { applyPersonal, PersonalMemory, SCENE_DIMS, type PersonalSuggestion } from './personal-memory.ts';
 
-const DIMS = 480;
+const DIMS = SCENE_DIMS;
 
 /** A deterministic non-negative embedding, like the detector's pooled features. */
 function embedding(seed: number): Float32Array {
@@ -89,6 +89,17 @@ describe('PersonalMemory', () => {
     expect(memory.suggest(photos[0]!.embedding).tags.map((tag) => tag.id)).toEqual(['coco:dog']);
     expect(memory.suggest(photos[3]!.embedding).tags.map((tag) => tag.id)).toEqual(['coco:dog', 'text:金毛']);
     expect(memory.suggest(photos[1]!.embedding).tags).toEqual([]);
+  });
+
+  it("compares today's 960-d embeddings on their mean half, with those older versions kept (480-d)", () => {
+    /** mean ‖ max as the detector writes it today, with an unrelated max half. */
+    const full = (mean: Float32Array, seed: number) => Float32Array.of(...mean, ...embedding(seed).map((x) => x * 50));
+    const mirrored = withCosine(dogPhoto, 0.995);
+    const memory = new PersonalMemory([{ ...dog, embedding: full(dogPhoto, 1) }]);
+    expect(memory.suggest(full(mirrored, 2)).tags.map((tag) => tag.id)).toEqual(['coco:dog', 'text:金毛']);
+    expect(memory.suggest(mirrored).tags.map((tag) => tag.id)).toEqual(['coco:dog', 'text:金毛']);
+    expect(memory.suggest(full(withCosine(dogPhoto, 0.95), 1)).tags).toEqual([]);
+    expect(new PersonalMemory([dog]).suggest(full(mirrored, 3)).tags).toHaveLength(2);
   });
 
   it('refuses embeddings it cannot compare instead of suggesting from them', () => {

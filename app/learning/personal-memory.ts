@@ -2,7 +2,8 @@ import type { Tag } from '../../models/pipeline/types.ts';
 import type { CorrectedExample } from '../store/local-store.ts';
 
 /*
- * Similarity is the plain cosine of the detector's 480-d pooled embedding. Measured on
+ * Similarity is the plain cosine of the scene part of the detector's embedding (`sceneEmbedding`:
+ * the 480-d average of its last backbone features). Measured on
  * shared/data/coco-dev (128 photos, 9,316 pairs of different photos) plus the 9 sample photos, with
  * 33 of them copied as a mirror image, a JPEG re-encode at quality 60, a half-size copy and an 8 % crop:
  *   mirror ≥ 0.990, re-encode ≥ 0.992, half size ≥ 0.981 (32 of 33 ≥ 0.985), crop ≥ 0.970 (31 of 33 ≥ 0.978);
@@ -12,6 +13,18 @@ import type { CorrectedExample } from '../store/local-store.ts';
  * population mean the device does not have. Two photos sharing a COCO class are barely closer than two
  * that do not (AUC 0.57), so this memory recognises the same scene again, not the same kind of thing.
  */
+
+/** Width of the scene part: the detector's mean-pooled features, the first half of its 960-d embedding. */
+export const SCENE_DIMS = 480;
+
+/**
+ * The scene part of an embedding: the mean-pooled half the thresholds below were measured on. The max
+ * half (added for training the head) would change every similarity; embeddings kept by older versions
+ * are the mean half alone, so both sizes give comparable vectors.
+ */
+export function sceneEmbedding(embedding: Float32Array): Float32Array {
+  return embedding.subarray(0, SCENE_DIMS);
+}
 
 /** Above every pair of different photos measured: an unrelated photo gets no personal tags. */
 export const SIMILAR = 0.977;
@@ -54,7 +67,7 @@ export class PersonalMemory {
    * embedding has another size than the ones already kept.
    */
   upsert(example: CorrectedExample): boolean {
-    const unit = toUnit(example.embedding);
+    const unit = toUnit(sceneEmbedding(example.embedding));
     if (!unit || example.labels.length === 0 || (this.#dims !== 0 && unit.length !== this.#dims)) {
       this.remove(example.photoId);
       return false;
@@ -94,7 +107,7 @@ export class PersonalMemory {
    */
   suggest(embedding: Float32Array, { exclude }: SuggestOptions = {}): PersonalSuggestion {
     const suggestion: PersonalSuggestion = { tags: [], suppressed: new Set() };
-    const query = toUnit(embedding);
+    const query = toUnit(sceneEmbedding(embedding));
     if (!query || query.length !== this.#dims) return suggestion;
     const decided = new Set<string>();
     for (const { row, similarity } of this.#neighbours(query)) {

@@ -7,8 +7,8 @@ import type { FeedbackEvent } from '../../server/contract/feedback-event.ts';
  * tests of `POST /api/v1/sync`. Each call makes fresh UUIDv7 ids, so no two batches collide.
  */
 
-/** Width of the embedding each event carries, as the detector's pooled backbone gives it. */
-export const EMBEDDING_DIMS = 480;
+/** Width of the embedding each event carries: the detector backbone's mean and max pools. */
+export const EMBEDDING_DIMS = 960;
 
 const TAGS = ['dog', 'cat', 'person', 'bicycle', 'car', 'cup'];
 

@@ -1,6 +1,7 @@
 /**
  * A minimal ONNX protobuf writer: just the messages a converted graph needs
- * (ModelProto, GraphProto, NodeProto, TensorProto, ValueInfoProto, AttributeProto).
+ * (ModelProto, GraphProto, NodeProto, TensorProto, ValueInfoProto, AttributeProto,
+ * StringStringEntryProto).
  * Field numbers follow onnx/onnx.proto.
  */
 
@@ -39,6 +40,8 @@ export interface OnnxModel {
   irVersion: number;
   opset: number;
   producer: string;
+  /** ModelProto.metadata_props: what a reader needs beyond the graph (e.g. a head's tag ids). */
+  metadata?: Readonly<Record<string, string>>;
   graph: {
     name: string;
     nodes: readonly OnnxNode[];
@@ -164,7 +167,7 @@ function writeNode(w: ProtoWriter, node: OnnxNode): void {
 
 export function encodeModel(model: OnnxModel): Uint8Array {
   const { graph } = model;
-  return new ProtoWriter()
+  const writer = new ProtoWriter()
     .varint(1, model.irVersion)
     .string(2, model.producer)
     .message(7, (g) => {
@@ -174,6 +177,9 @@ export function encodeModel(model: OnnxModel): Uint8Array {
       for (const input of graph.inputs) g.message(11, (v) => writeValueInfo(v, input));
       for (const output of graph.outputs) g.message(12, (v) => writeValueInfo(v, output));
     })
-    .message(8, (opset) => opset.string(1, '').varint(2, model.opset))
-    .finish();
+    .message(8, (opset) => opset.string(1, '').varint(2, model.opset));
+  for (const [key, value] of Object.entries(model.metadata ?? {})) {
+    writer.message(14, (entry) => entry.string(1, key).string(2, value));
+  }
+  return writer.finish();
 }

@@ -105,7 +105,7 @@ describe('TF.js -> ONNX op mapping, checked against TF.js', () => {
     expect(attribute(nodesOf(model, 'Concat')[0], 'axis')).toBe(1);
   });
 
-  it('hard-swish, squeeze-excite and a pooled embedding keep TF semantics', async () => {
+  it('hard-swish, squeeze-excite and a mean ‖ max pooled embedding keep TF semantics', async () => {
     const g = new TinyGraph();
     const x = g.placeholder('x', [1, 6, 6, 4]);
     const h = g.op('h', 'Mul', [g.floats('sixth', [], [1 / 6]), x]);
@@ -114,10 +114,14 @@ describe('TF.js -> ONNX op mapping, checked against TF.js', () => {
     const pooled = g.op('se/mean', 'Mean', [swish, g.ints('axes', [1, 2])], { keep_dims: attr.bool(true) });
     const gate = g.op('se/gate', 'Sigmoid', [g.op('se/relu', 'Relu', [pooled])]);
     const excited = g.op('excited', 'Sub', [g.op('se/mul', 'Mul', [swish, gate]), g.floats('shift', [4], [0.5, -1, 2, 0])]);
-    g.op('embedding', 'Mean', [excited, g.ints('axes2', [1, 2])], { keep_dims: attr.bool(false) });
+    const axes = g.ints('axes2', [1, 2]);
+    const average = g.op('embedding/mean', 'Mean', [excited, axes], { keep_dims: attr.bool(false) });
+    const max = g.op('embedding/max', 'Max', [excited, axes], { keep_dims: attr.bool(false) });
+    g.op('embedding', 'ConcatV2', [average, max, g.ints('axis1', [1], [])], { N: attr.int(2) });
     const model = await expectParity(g, { name: 'x', shape: [1, 6, 6, 4] }, [{ from: 'excited' }, { from: 'embedding' }]);
-    expect(model.graph.outputs[1].dims).toEqual([1, 4]);
+    expect(model.graph.outputs[1].dims).toEqual([1, 8]);
     expect(nodesOf(model, 'GlobalAveragePool')).toHaveLength(2);
+    expect(nodesOf(model, 'GlobalMaxPool')).toHaveLength(1);
   });
 
   it('a Sigmoid after a convolution stays a node of its own (a same-shape Reshape between them)', async () => {

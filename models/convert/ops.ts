@@ -161,16 +161,19 @@ function hardSigmoid(ctx: OpContext): Value {
   return { ...input, name };
 }
 
-function mean(ctx: OpContext): Value {
-  const { node, builder } = ctx;
-  const axes = ints(requireConst(ctx, 1, 'the axes')).sort();
-  const input = ctx.value(0);
-  if (input.shape.length !== 4 || axes.join() !== '1,2') throw new Error(`${node.name}: only Mean over H and W is supported`);
-  const [n, , , c] = input.shape;
-  const keepDims = attrBool(node, 'keep_dims');
-  const pooled = builder.node('GlobalAveragePool', [builder.layout(input, true).name], keepDims ? node.name : `${node.name}/pool`);
-  if (keepDims) return { name: pooled, shape: [n, 1, 1, c], nchw: true };
-  return { name: builder.node('Flatten', [pooled], node.name, [{ name: 'axis', kind: 'int', value: 1 }]), shape: [n, c], nchw: false };
+/** Mean or Max over H and W: ONNX's global pooling (`onnxOp`), flattened unless keep_dims. */
+function globalPool(onnxOp: 'GlobalAveragePool' | 'GlobalMaxPool'): OpMapping {
+  return (ctx) => {
+    const { node, builder } = ctx;
+    const axes = ints(requireConst(ctx, 1, 'the axes')).sort();
+    const input = ctx.value(0);
+    if (input.shape.length !== 4 || axes.join() !== '1,2') throw new Error(`${node.name}: only ${node.op} over H and W is supported`);
+    const [n, , , c] = input.shape;
+    const keepDims = attrBool(node, 'keep_dims');
+    const pooled = builder.node(onnxOp, [builder.layout(input, true).name], keepDims ? node.name : `${node.name}/pool`);
+    if (keepDims) return { name: pooled, shape: [n, 1, 1, c], nchw: true };
+    return { name: builder.node('Flatten', [pooled], node.name, [{ name: 'axis', kind: 'int', value: 1 }]), shape: [n, c], nchw: false };
+  };
 }
 
 function resizeBilinear(ctx: OpContext): Value {
@@ -226,7 +229,8 @@ export const opMappings: Record<string, OpMapping> = {
   Sigmoid: sigmoid,
   [HARD_SIGMOID_OP]: hardSigmoid,
   Identity: (ctx) => ctx.value(0),
-  Mean: mean,
+  Mean: globalPool('GlobalAveragePool'),
+  Max: globalPool('GlobalMaxPool'),
   ResizeBilinear: resizeBilinear,
   ConcatV2: concat,
   Reshape: reshape,

@@ -47,7 +47,7 @@ export function runBackendContract({ name, createBackend }: BackendContractOptio
       const { heatmap, sizes, embedding } = detector.outputs;
       expect(out[heatmap].dims).toEqual([1, detector.classes.length, height / detector.stride, width / detector.stride]);
       expect(out[sizes].dims).toEqual([1, 4, height / detector.stride, width / detector.stride]);
-      expect(out[embedding].dims).toEqual([1, 480]);
+      expect(out[embedding].dims).toEqual([1, 960]);
       expect(out[heatmap].data).toBeInstanceOf(Float32Array);
       expect(out[heatmap].data.length).toBe(detector.classes.length * cells);
       // After the sigmoid every heatmap value is a probability.

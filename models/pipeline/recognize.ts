@@ -3,8 +3,10 @@ import { softmax, topK } from './classifier.ts';
 import { decodeDetections, nmsPerClass } from './detector.ts';
 import { RecognitionError } from './errors.ts';
 import { orientedSize } from './exif.ts';
+import { headTags } from './head.ts';
 import { imageToTensor, inputFrame, readImageInfo, type DecodedImage, type ImageDecoder, type ImageInfo } from './image.ts';
-import type { ClassifierEntry, DetectorEntry, Manifest, ModelEntry } from './manifest.ts';
+import type { ClassifierEntry, DetectorEntry, HeadEntry, Manifest, ModelEntry } from './manifest.ts';
+import { messageOf, runModel } from './run-model.ts';
 import { mapBox, mergeTags, tagsFromClassifier, tagsFromDetections, vocabularyOf, type ScoredTag } from './tags.ts';
 import type { Recognition } from './types.ts';
 
@@ -38,18 +40,32 @@ interface Loaded<E extends ModelEntry> {
   session: ModelSession;
 }
 
-/** Loads the bundle's detector and, when it has one, its classifier into sessions of `backend`. */
+/**
+ * Loads the bundle's detector and, when it has them, its classifier and trained head into sessions
+ * of `backend`. Any model failing to load fails the whole bundle (the app then rolls back to the
+ * bundle it had), releasing what was already loaded.
+ */
 export async function createRecognizer(options: RecognizerOptions): Promise<Recognizer> {
   const { backend, manifest, files, decode, now = () => performance.now() } = options;
   const vocabulary = vocabularyOf(manifest);
   const detectorEntry = manifest.models.find((m): m is DetectorEntry => m.kind === 'detector');
   if (!detectorEntry) throw new RecognitionError('model-unavailable', `Model bundle ${manifest.version} has no detector`);
   const classifierEntry = manifest.models.find((m): m is ClassifierEntry => m.kind === 'classifier');
-  const detector = await load(backend, detectorEntry, files);
-  const classifier = classifierEntry && (await load(backend, classifierEntry, files).catch(async (error) => {
-    await detector.session.release();
-    throw error;
-  }));
+  const headEntry = manifest.models.find((m): m is HeadEntry => m.kind === 'head');
+  const sessions: ModelSession[] = [];
+  const loadOrRelease = async <E extends ModelEntry>(entry: E): Promise<Loaded<E>> => {
+    try {
+      const loaded = await load(backend, entry, files);
+      sessions.push(loaded.session);
+      return loaded;
+    } catch (error) {
+      await Promise.all(sessions.map((session) => session.release()));
+      throw error;
+    }
+  };
+  const detector = await loadOrRelease(detectorEntry);
+  const classifier = classifierEntry && (await loadOrRelease(classifierEntry));
+  const head = headEntry && (await loadOrRelease(headEntry));
   // Sessions must not run concurrently (onnxruntime-web refuses): recognitions queue up.
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -64,15 +80,17 @@ export async function createRecognizer(options: RecognizerOptions): Promise<Reco
     const detectorInput = imageToTensor(image, info.orientation, detector.entry.preprocess);
     const classifierInput = classifier && imageToTensor(image, info.orientation, classifier.entry.preprocess);
     const t2 = now();
-    const detected = await run(detector, detectorInput);
+    const detected = await runModel(detector.entry, detector.session, detectorInput);
+    const embedding = detected[detector.entry.outputs.embedding].data;
     const t3 = now();
-    const logits = classifier && classifierInput && (await run(classifier, classifierInput));
+    const cutoff = Math.min(minScore ?? 1, lowestThreshold);
+    const logits = classifier && classifierInput && (await runModel(classifier.entry, classifier.session, classifierInput));
+    const learned = head ? await headTags(head.entry, head.session, embedding, cutoff) : [];
     const t4 = now();
     const photo = orientedSize(info.width, info.height, info.orientation);
-    const cutoff = Math.min(minScore ?? 1, lowestThreshold);
     const scored = detectorTags(detector.entry, detected, photo, cutoff);
     if (classifier && logits) scored.push(...classifierTags(classifier.entry, logits, cutoff));
-    const tags = mergeTags(scored, vocabulary, minScore);
+    const tags = mergeTags([...scored, ...learned], vocabulary, minScore);
     const t5 = now();
     const timings = {
       decode: t1 - t0,
@@ -82,7 +100,6 @@ export async function createRecognizer(options: RecognizerOptions): Promise<Reco
       postprocess: t5 - t4,
       total: t5 - t0,
     };
-    const embedding = detected[detector.entry.outputs.embedding].data;
     return { model: manifest.version, provider: backend.provider, ...photo, tags, embedding, timings };
   }
 
@@ -96,7 +113,7 @@ export async function createRecognizer(options: RecognizerOptions): Promise<Reco
     },
     async release() {
       await queue;
-      await Promise.all([detector.session.release(), classifier?.session.release()]);
+      await Promise.all(sessions.map((session) => session.release()));
     },
   };
 }
@@ -141,16 +158,6 @@ async function load<E extends ModelEntry>(
   }
 }
 
-/** Runs a model on one input, fetching the outputs the manifest names. */
-async function run(model: Loaded<ModelEntry>, input: Tensor): Promise<Record<string, Tensor>> {
-  try {
-    return await model.session.run({ [model.entry.input]: input }, Object.values(model.entry.outputs));
-  } catch (error) {
-    const message = `The ${model.entry.kind} (${model.entry.file}) failed to run: ${messageOf(error)}`;
-    throw new RecognitionError('inference-failed', message, { cause: error });
-  }
-}
-
 /** Decoders report in their own words; a photo they cannot read is a corrupt photo. */
 async function decodeChecked(decode: ImageDecoder, bytes: Uint8Array, info: ImageInfo): Promise<DecodedImage> {
   let image: DecodedImage;
@@ -165,8 +172,4 @@ async function decodeChecked(decode: ImageDecoder, bytes: Uint8Array, info: Imag
     throw new RecognitionError('corrupt-image', `This ${info.format.toUpperCase()} file decoded to no usable pixels`);
   }
   return image;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

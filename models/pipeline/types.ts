@@ -29,6 +29,7 @@ export interface StageTimings {
   decode: number;
   preprocess: number;
   detector: number;
+  /** The models reading the detector's results: the classifier and the trained head, when the bundle has them. */
   classifier: number;
   postprocess: number;
   total: number;
@@ -43,7 +44,10 @@ export interface Recognition {
   height: number;
   /** Sorted by score, highest first. */
   tags: Tag[];
-  /** Pooled detector backbone features (480-d), for on-device memory and training. */
+  /**
+   * Pooled detector backbone features, 960-d: the 480-d average over the image, then the 480-d maximum.
+   * The head reads all of it; on-device memory compares the average (app/learning/personal-memory.ts).
+   */
   embedding: Float32Array | null;
   timings: StageTimings;
 }

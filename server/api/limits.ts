@@ -24,10 +24,10 @@ export const DEFAULT_LIMITS: ApiLimits = {
 export const SMALL_BODY_BYTES = 16 * 1024;
 
 /**
- * A sync body holds at most MAX_SYNC_EVENTS (500) events. Today's detector embedding has 480 dims:
- * 1,920 bytes, 2,560 in base64, plus ~400 bytes of other fields ≈ 3 KB an event, 1.5 MB a full
- * batch. The limit leaves room for a 1,280-d embedding (the classifier's: 6,828 base64 chars,
- * ≈ 7.3 KB an event, 3.7 MB a batch). Larger embeddings need smaller batches; a 413 says so.
+ * A sync body holds at most MAX_SYNC_EVENTS (500) events. Today's detector embedding has 960 dims
+ * (mean and max of the backbone): 3,840 bytes, 5,120 in base64, plus ~400 bytes of other fields
+ * ≈ 5.5 KB an event, 2.8 MB a full batch. The limit leaves room for a 1,280-d embedding (6,828
+ * base64 chars, ≈ 7.3 KB an event, 3.7 MB a batch). Larger embeddings need smaller batches; a 413 says so.
  */
 export const SYNC_BODY_BYTES = 4 * 1024 * 1024;
 

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { createConsensusJob } from '../consensus/job.ts';
-import { createBundleStore } from '../models/bundle-store.ts';
+import { createModelRegistry } from '../models/registry.ts';
 import { serverPaths } from '../paths.ts';
 import { openRepository, StorageError } from '../storage/open-repository.ts';
 import { UsageError, type Command } from './command.ts';
@@ -26,7 +26,8 @@ export const aggregate: Command = {
     }
     try {
       // Only errors are logged: the summary below is what people read.
-      const job = createConsensusJob({ repository, bundles: createBundleStore(bundleDir), logger: pino({ level: 'error' }, process.stderr) });
+      const bundles = createModelRegistry({ repository, builtBundleDir: bundleDir, dataDir });
+      const job = createConsensusJob({ repository, bundles, logger: pino({ level: 'error' }, process.stderr) });
       const run = await job.run({ full: true });
       const [devices, latest] = await Promise.all([repository.consensusDevices(), repository.latestConsensusRun()]);
       const quarantined = devices.filter((device) => device.quarantine && device.adminStatus !== 'released');

@@ -11,7 +11,7 @@ const store = createLocalStore(openDatabase());
 const seeded: string[] = [];
 /** Photos written at once while seeding: keeps IndexedDB busy without one huge transaction. */
 const SEED_BATCH = 16;
-const EMBEDDING_DIMS = 480;
+const EMBEDDING_DIMS = 960;
 
 const vocabulary = [
   ['coco:dog', 'dog', '狗'],
