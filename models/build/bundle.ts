@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { MANIFEST_FILE, ManifestSchema, type Manifest, type ModelEntry, type VocabularyTag } from '../pipeline/manifest.ts';
+import { allBundleFiles, MANIFEST_FILE, ManifestSchema, type BundleFile, type Manifest, type ModelEntry, type OcrEntry, type VocabularyTag } from '../pipeline/manifest.ts';
 import { hashFile } from './download.ts';
 
 
@@ -11,6 +11,8 @@ export interface BundleContents {
   files: ReadonlyMap<string, Uint8Array>;
   tags: VocabularyTag[];
   inputs: string;
+  /** Reading text: its entry and its files, listed apart in the manifest (fetched on first use). */
+  ocr?: { entry: Omit<OcrEntry, 'files'>; files: ReadonlyMap<string, Uint8Array> };
 }
 
 /**
@@ -18,10 +20,17 @@ export interface BundleContents {
  * model entries and the vocabulary (thresholds included): the same bundle always gets the same
  * version, and anything an app would notice changes it.
  */
-export function composeManifest({ models, files, tags, inputs }: BundleContents, created = new Date()): Manifest {
-  const bundleFiles = [...files].map(([path, bytes]) => ({ path, sha256: sha256Hex(bytes), bytes: bytes.length }));
-  const version = sha256Hex(JSON.stringify({ files: bundleFiles, models, tags })).slice(0, 12);
-  return ManifestSchema.parse({ format: 1, version, created: created.toISOString(), files: bundleFiles, models, tags, inputs });
+export function composeManifest({ models, files, tags, inputs, ocr }: BundleContents, created = new Date()): Manifest {
+  const bundleFiles = listFiles(files);
+  const ocrEntry = ocr && { ...ocr.entry, files: listFiles(ocr.files) };
+  const version = sha256Hex(JSON.stringify({ files: bundleFiles, models, tags, ...(ocrEntry && { ocr: ocrEntry }) })).slice(0, 12);
+  return ManifestSchema.parse({
+    format: 1, version, created: created.toISOString(), files: bundleFiles, models, tags, inputs, ...(ocrEntry && { ocr: ocrEntry }),
+  });
+}
+
+function listFiles(files: ReadonlyMap<string, Uint8Array>): BundleFile[] {
+  return [...files].map(([path, bytes]) => ({ path, sha256: sha256Hex(bytes), bytes: bytes.length }));
 }
 
 /** The manifest in `dir` when it was built from `inputs` and every file still has its size and hash. */
@@ -29,7 +38,7 @@ export async function readFreshBundle(dir: string, inputs: string): Promise<Mani
   const json = await readFile(join(dir, MANIFEST_FILE), 'utf8').then(JSON.parse, () => undefined).catch(() => undefined);
   const parsed = ManifestSchema.safeParse(json);
   if (!parsed.success || parsed.data.inputs !== inputs) return undefined;
-  for (const file of parsed.data.files) {
+  for (const file of allBundleFiles(parsed.data)) {
     const path = join(dir, file.path);
     const size = await stat(path).then((s) => s.size, () => -1);
     if (size !== file.bytes || (await hashFile(path)) !== file.sha256) return undefined;

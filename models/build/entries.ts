@@ -1,5 +1,5 @@
 import { cocoLabels, imagenetLabels, type Label } from '../labels/labels.ts';
-import type { ClassifierEntry, DetectorEntry, VocabularyTag } from '../pipeline/manifest.ts';
+import type { ClassifierEntry, DetectorEntry, OcrEntry, OcrNormalise, VocabularyTag } from '../pipeline/manifest.ts';
 import { pinyinOf } from './pinyin.ts';
 
 /**
@@ -69,4 +69,56 @@ export function vocabulary(withClassifier: boolean): VocabularyTag[] {
     ...tags(cocoLabels, defaultThresholds.detector),
     ...(withClassifier ? tags(imagenetLabels.filter((label) => !cocoTwin(label)), defaultThresholds.classifier) : []),
   ];
+}
+
+/** The OCR files' names in the bundle, by role. */
+export const ocrFiles = {
+  detector: 'ocr-detector.onnx',
+  recognizer: 'ocr-recognizer.onnx',
+  direction: 'ocr-direction.onnx',
+  dictionary: 'ocr-dictionary.txt',
+} as const;
+
+/**
+ * PP-OCR as PaddleOCR's own inference tools run it (tools/infer/predict_*.py, v2.7): photos in
+ * OpenCV's BGR order; the detector with ImageNet normalisation, the long side limited to 960 and
+ * both sides rounded to multiples of 32, DB post-processing 0.3 / 0.6 / 1.5; lines at height 48,
+ * padded to at least 320 wide, (x/255 − 0.5)/0.5; the direction classifier at 48×192 turning a
+ * line over from 0.9; lines below 0.5 dropped (drop_score).
+ */
+export function ocrEntry(source: string): Omit<OcrEntry, 'files'> {
+  const symmetric: OcrNormalise = { channels: 'BGR', scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
+  return {
+    source,
+    detector: {
+      file: ocrFiles.detector,
+      input: 'x',
+      output: 'sigmoid_0.tmp_0',
+      normalise: { channels: 'BGR', scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+      limitSideLen: 960,
+      multiple: 32,
+      binaryThreshold: 0.3,
+      boxThreshold: 0.6,
+      unclipRatio: 1.5,
+    },
+    recognizer: {
+      file: ocrFiles.recognizer,
+      input: 'x',
+      output: 'softmax_11.tmp_0',
+      dictionary: ocrFiles.dictionary,
+      normalise: symmetric,
+      height: 48,
+      minWidth: 320,
+      minScore: 0.5,
+    },
+    direction: {
+      file: ocrFiles.direction,
+      input: 'x',
+      output: 'softmax_0.tmp_0',
+      normalise: symmetric,
+      width: 192,
+      height: 48,
+      threshold: 0.9,
+    },
+  };
 }

@@ -91,6 +91,65 @@ export const VocabularyTagSchema = z.object({
   taught: z.literal(true).optional(),
 });
 
+/** Pixel normalisation of an OCR model input: value = (pixel * scale - mean[c]) / std[c], in `channels` order. */
+const OcrNormaliseSchema = z.object({
+  /** PaddleOCR reads photos with OpenCV: its models take BGR. */
+  channels: z.enum(['RGB', 'BGR']),
+  scale: z.number(),
+  mean: z.tuple([z.number(), z.number(), z.number()]),
+  std: z.tuple([z.number(), z.number(), z.number()]),
+});
+
+/**
+ * Reading text (PaddleOCR PP-OCR): a text detector, a line recogniser with its dictionary and a
+ * 0°/180° direction classifier. Its files are listed apart from `files` because the app fetches
+ * them only when a person first asks to read text, verified the same way.
+ */
+export const OcrSchema = z.object({
+  files: z.array(BundleFileSchema),
+  /** Where the models come from, in words. */
+  source: z.string(),
+  detector: z.object({
+    file: z.string(),
+    input: z.string(),
+    /** Text probability map [1,1,H,W] at input resolution. */
+    output: z.string(),
+    normalise: OcrNormaliseSchema,
+    /** The photo's long side is scaled down to at most this; both sides are then rounded to `multiple`. */
+    limitSideLen: z.number().int().positive(),
+    multiple: z.number().int().positive(),
+    /** DB post-processing: bitmap threshold, minimum mean probability of a box, box growth. */
+    binaryThreshold: z.number().min(0).max(1),
+    boxThreshold: z.number().min(0).max(1),
+    unclipRatio: z.number().positive(),
+  }),
+  recognizer: z.object({
+    file: z.string(),
+    input: z.string(),
+    /** CTC probabilities [N,T,classes]: class 0 is the blank, then the dictionary, then a space. */
+    output: z.string(),
+    /** The dictionary file: one character per line, in class order. */
+    dictionary: z.string(),
+    normalise: OcrNormaliseSchema,
+    height: z.number().int().positive(),
+    /** Lines narrower than this (after scaling to `height`) are padded to it, as PaddleOCR does. */
+    minWidth: z.number().int().positive(),
+    /** Lines whose mean character confidence is below this are dropped. */
+    minScore: z.number().min(0).max(1),
+  }),
+  direction: z.object({
+    file: z.string(),
+    input: z.string(),
+    /** Probabilities [N,2] for 0° and 180°. */
+    output: z.string(),
+    normalise: OcrNormaliseSchema,
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+    /** A line is turned over when the classifier says 180° with at least this probability. */
+    threshold: z.number().min(0).max(1),
+  }),
+});
+
 export const ManifestSchema = z.object({
   format: z.literal(1),
   version: z.string().regex(/^[A-Za-z0-9._-]+$/),
@@ -102,6 +161,8 @@ export const ManifestSchema = z.object({
   inputs: z.string(),
   /** For a bundle the server published after training: the version it was trained from. */
   previous: z.string().optional(),
+  /** Reading text in photos, when the bundle ships it. */
+  ocr: OcrSchema.optional(),
 });
 
 export type BundleFile = z.infer<typeof BundleFileSchema>;
@@ -112,7 +173,14 @@ export type HeadEntry = z.infer<typeof HeadSchema>;
 export type ModelEntry = z.infer<typeof ModelEntrySchema>;
 export type VocabularyTag = z.infer<typeof VocabularyTagSchema>;
 export type Manifest = z.infer<typeof ManifestSchema>;
+export type OcrEntry = z.infer<typeof OcrSchema>;
+export type OcrNormalise = OcrEntry['detector']['normalise'];
 
 export function parseManifest(json: unknown): Manifest {
   return ManifestSchema.parse(json);
+}
+
+/** Every file a manifest names: the recognition files and, when it has them, the OCR ones. */
+export function allBundleFiles(manifest: Manifest): BundleFile[] {
+  return [...manifest.files, ...(manifest.ocr?.files ?? [])];
 }

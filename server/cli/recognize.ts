@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { toErrorData } from '../../models/pipeline/errors.ts';
+import type { TextLine } from '../../models/pipeline/ocr/read-text.ts';
+import type { TextReader } from '../../models/pipeline/ocr/text-reader.ts';
 import type { Recognizer } from '../../models/pipeline/recognize.ts';
 import type { Recognition } from '../../models/pipeline/types.ts';
 import { serverPaths } from '../paths.ts';
@@ -10,14 +12,23 @@ import { formatTable } from './recognition-table.ts';
 /** `wanwu recognize`: the app's pipeline on photos from the command line. */
 export const recognize: Command = {
   summary: 'recognise what is in photos (the same models and pipeline as the app)',
-  usage: '[--json] [--min-score S] <image...>',
+  usage: '[--json] [--ocr] [--min-score S] <image...>',
   async run(args) {
-    const { json, minScore, files } = parseOptions(args);
+    const { json, ocr, minScore, files } = parseOptions(args);
     let recognizer: Recognizer;
+    let reader: TextReader | undefined;
     try {
       // Loaded on use: onnxruntime is heavy, and usage errors and --help should be instant.
       const { loadRecognizer } = await import('../inference/recognizer.ts');
-      recognizer = await loadRecognizer(serverPaths().bundleDir);
+      const { bundleDir } = serverPaths();
+      recognizer = await loadRecognizer(bundleDir);
+      if (ocr) {
+        const { loadTextReader } = await import('../inference/ocr.ts');
+        reader = await loadTextReader(bundleDir).catch(async (error: unknown) => {
+          await recognizer.release();
+          throw error;
+        });
+      }
     } catch (error) {
       process.stderr.write(`wanwu: ${toErrorData(error).message}\n`);
       return 1;
@@ -26,26 +37,32 @@ export const recognize: Command = {
     try {
       for (const file of files) {
         try {
-          const result = await recognizer.recognize(await readImage(file), { minScore });
-          process.stdout.write(json ? `${JSON.stringify(toJsonLine(file, result))}\n` : formatTable(file, result));
+          const bytes = await readImage(file);
+          const result = await recognizer.recognize(bytes, { minScore });
+          const text = reader && (await reader.read(bytes)).lines;
+          process.stdout.write(json ? `${JSON.stringify(toJsonLine(file, result, text))}\n` : formatTable(file, result) + formatText(text));
         } catch (error) {
           failed++;
           process.stderr.write(`wanwu: ${file}: ${toErrorData(error).message}\n`);
         }
       }
     } finally {
-      await recognizer.release();
+      await Promise.all([recognizer.release(), reader?.release()]);
     }
     return failed > 0 ? 1 : 0;
   },
 };
 
-function parseOptions(args: string[]): { json: boolean; minScore: number | undefined; files: string[] } {
+function parseOptions(args: string[]): { json: boolean; ocr: boolean; minScore: number | undefined; files: string[] } {
   let parsed;
   try {
     parsed = parseArgs({
       args,
-      options: { json: { type: 'boolean', default: false }, 'min-score': { type: 'string' } },
+      options: {
+        json: { type: 'boolean', default: false },
+        ocr: { type: 'boolean', default: false },
+        'min-score': { type: 'string' },
+      },
       allowPositionals: true,
     });
   } catch (error) {
@@ -54,7 +71,7 @@ function parseOptions(args: string[]): { json: boolean; minScore: number | undef
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError('no image given');
   const raw = values['min-score'];
-  return { json: values.json, minScore: raw === undefined ? undefined : parseScore(raw), files: positionals };
+  return { json: values.json, ocr: values.ocr, minScore: raw === undefined ? undefined : parseScore(raw), files: positionals };
 }
 
 function parseScore(raw: string): number {
@@ -74,8 +91,8 @@ async function readImage(file: string): Promise<Uint8Array> {
   }
 }
 
-/** The `--json` line: a stable shape scripts (benchmarks, evaluation) parse. */
-function toJsonLine(file: string, result: Recognition) {
+/** The `--json` line: a stable shape scripts (benchmarks, evaluation) parse; `text` only with `--ocr`. */
+function toJsonLine(file: string, result: Recognition, text?: TextLine[]) {
   return {
     file,
     model: result.model,
@@ -85,7 +102,15 @@ function toJsonLine(file: string, result: Recognition) {
       id, en, zh, score, source, shown,
       boxes: boxes.map(({ x, y, w, h, score }) => ({ x: tenth(x), y: tenth(y), w: tenth(w), h: tenth(h), score })),
     })),
+    ...(text && { text: text.map(({ text, score, box }) => ({ text, score, box: box.map(([x, y]) => [tenth(x), tenth(y)]) })) }),
   };
+}
+
+/** The "Text found" section under a photo's table (nothing without `--ocr`). */
+function formatText(lines: TextLine[] | undefined): string {
+  if (!lines) return '';
+  if (lines.length === 0) return '  Text found: none\n\n';
+  return `  Text found:\n${lines.map(({ text, score }) => `    ${score.toFixed(3)}  ${text}\n`).join('')}\n`;
 }
 
 /** Box corners to a tenth of a pixel: finer is noise, and the lines stay readable. */

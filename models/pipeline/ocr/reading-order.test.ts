@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import type { Quad } from './quad.ts';
+import { readingOrder } from './reading-order.ts';
+
+const box = (name: string, x: number, y: number, w: number, h: number) => ({
+  name,
+  quad: [[x, y], [x + w, y], [x + w, y + h], [x, y + h]] as Quad,
+});
+const names = (items: { name: string }[]) => items.map((item) => item.name).join(' ');
+
+describe('readingOrder', () => {
+  it('reads rows top to bottom and each row left to right, tolerating uneven baselines', () => {
+    const items = [box('d', 10, 60, 50, 20), box('b', 120, 14, 40, 20), box('a', 10, 10, 80, 20), box('c', 200, 8, 30, 20)];
+    expect(names(readingOrder(items, (item) => item.quad))).toBe('a b c d');
+  });
+
+  it('reads vertical columns right to left, each top to bottom', () => {
+    const items = [box('c', 10, 0, 20, 100), box('a', 100, 0, 20, 100), box('b', 55, 0, 20, 100), box('a2', 102, 110, 18, 60)];
+    expect(names(readingOrder(items, (item) => item.quad))).toBe('a a2 b c');
+  });
+});
