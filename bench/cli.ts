@@ -4,9 +4,9 @@ import { bundleDir, dataDir } from '../test/env.ts';
 
 /**
  * `npm run bench -- inference [--runs N]` | `quality [--data DIR]` | `store [--runs N]` |
- * `sync [--seconds S] [--connections C]` | `aggregate`; each loads only its own runtimes.
+ * `sync [--seconds S] [--connections C]` | `aggregate` | `train`; each loads only its own runtimes.
  */
-const USAGE = 'usage: npm run bench -- inference [--runs N] | quality [--data DIR] | store [--runs N] | sync [--seconds S] [--connections C] | aggregate';
+const USAGE = 'usage: npm run bench -- inference [--runs N] | quality [--data DIR] | store [--runs N] | sync [--seconds S] [--connections C] | aggregate | train';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -23,6 +23,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
       connections: positiveInteger(values.connections ?? '16', '--connections'),
     }),
   aggregate: async () => (await import('./aggregate.ts')).runAggregate(),
+  train: async () => (await import('./train.ts')).runTrain(),
 };
 
 function positiveInteger(text: string, option = '--runs'): number {

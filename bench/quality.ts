@@ -8,9 +8,9 @@ import { readImageInfo } from '../models/pipeline/image.ts';
 import { decodeImage } from '../server/inference/decode-image.ts';
 import { loadRecognizer } from '../server/inference/recognizer.ts';
 import { detectLikeHuman, HUMAN_OBJECT_CONFIG, loadCenterNet, type CenterNetFiles, type HumanObjectConfig } from './human-centernet.ts';
-import { meanAveragePrecision, precisionRecallF1, type Counts, type Ranked } from './metrics.ts';
+import { meanAveragePrecision, precisionRecallF1, type Counts, type Ranked } from '../server/training/metrics.ts';
 import { fixed, formatTable, signed, writeResult } from './report.ts';
-import { readYoloDataset, type LabelledImage } from './yolo-dataset.ts';
+import { readYoloDataset, type LabelledImage } from '../server/training/yolo-dataset.ts';
 
 /** Lowest score listed by Wanwu, so that every image gets a rank for every class it might hold. */
 const RANKING_MIN_SCORE = 0.01;

@@ -2,8 +2,9 @@ import type { Logger } from 'pino';
 import { corsOriginsFromEnv, limitsFromEnv } from './api/limits.ts';
 import type { AppDeps } from './app.ts';
 import { createConsensusJob, DEFAULT_AGGREGATE_DELAY_MS } from './consensus/job.ts';
-import { createBundleStore } from './models/bundle-store.ts';
+import { createModelRegistry } from './models/registry.ts';
 import { serverPaths } from './paths.ts';
+import { createTrainingJob, trainingScheduleFromEnv } from './training/job.ts';
 import { adminTokenHash } from './security/admin-token.ts';
 import { openRepository } from './storage/open-repository.ts';
 import { createPhotoFiles } from './storage/photo-files.ts';
@@ -16,14 +17,17 @@ import { createPhotoFiles } from './storage/photo-files.ts';
 export async function appDepsFromEnv(env: NodeJS.ProcessEnv, logger: Logger, announceAdminToken: (token: string) => void): Promise<AppDeps> {
   const { appDir, bundleDir, dataDir } = serverPaths(env);
   const repository = await openRepository({ dataDir, databaseUrl: env.DATABASE_URL || undefined });
-  const bundles = createBundleStore(bundleDir);
+  // The registry is the bundle store: apps get the current version, built or published by training.
+  const registry = createModelRegistry({ repository, builtBundleDir: bundleDir, dataDir });
   const delay = Number(env.WANWU_AGGREGATE_DELAY);
   const delayMs = env.WANWU_AGGREGATE_DELAY && Number.isFinite(delay) && delay >= 0 ? delay * 1000 : DEFAULT_AGGREGATE_DELAY_MS;
   return {
     appDir,
-    bundles,
+    bundles: registry,
+    registry,
     repository,
-    consensus: createConsensusJob({ repository, bundles, logger, delayMs }),
+    consensus: createConsensusJob({ repository, bundles: registry, logger, delayMs }),
+    training: createTrainingJob({ repository, registry, logger, ...trainingScheduleFromEnv(env) }),
     photos: createPhotoFiles(dataDir),
     adminTokenHash: await adminTokenHash(repository, env.WANWU_ADMIN_TOKEN, announceAdminToken),
     logger,

@@ -1,10 +1,12 @@
 import { aggregate } from './cli/aggregate.ts';
 import { UsageError, type Command } from './cli/command.ts';
+import { exportCommand } from './cli/export.ts';
 import { recognize } from './cli/recognize.ts';
 import { simulate } from './cli/simulate.ts';
+import { train } from './cli/train.ts';
 
 /** Subcommands by name; aggregate, train, simulate and export join this table. */
-const commands: Record<string, Command> = { recognize, simulate, aggregate };
+const commands: Record<string, Command> = { recognize, simulate, aggregate, train, export: exportCommand };
 
 const EXIT_USAGE = 2;
 

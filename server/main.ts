@@ -26,7 +26,7 @@ const deps = await appDepsFromEnv(process.env, logger, (token) => {
   logger.fatal(error.message);
   process.exit(1);
 });
-const { repository, consensus } = deps;
+const { repository, consensus, training } = deps;
 const app = createApp(deps);
 const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
   const shown = info.family === 'IPv6' ? `[${info.address}]` : info.address;
@@ -38,7 +38,7 @@ function shutdown(signal: string): void {
   // Open connections get a moment to finish; then the process goes regardless.
   setTimeout(() => process.exit(0), 5000).unref();
   server.close(() => {
-    consensus.stop().then(() => repository.close()).then(() => process.exit(0), (error: unknown) => {
+    Promise.all([consensus.stop(), training.stop()]).then(() => repository.close()).then(() => process.exit(0), (error: unknown) => {
       logger.error({ err: error }, 'closing the database failed');
       process.exit(1);
     });

@@ -6,11 +6,13 @@ import { DEFAULT_LIMITS, type ApiLimits } from '../server/api/limits.ts';
 import { createApp } from '../server/app.ts';
 import { createConsensusJob, type ConsensusJob } from '../server/consensus/job.ts';
 import type { DeviceRegistration } from '../server/contract/sync.ts';
-import { createBundleStore, type BundleStore } from '../server/models/bundle-store.ts';
+import type { BundleStore } from '../server/models/bundle-store.ts';
+import { createModelRegistry, type ModelRegistry } from '../server/models/registry.ts';
 import { hashToken, newToken } from '../server/security/tokens.ts';
 import { createPhotoFiles } from '../server/storage/photo-files.ts';
 import { openRepository } from '../server/storage/open-repository.ts';
 import type { Repository } from '../server/storage/repository.ts';
+import { createTrainingJob, type TrainingJob } from '../server/training/job.ts';
 
 /**
  * The real app in-process (`app.request`), on a real SQLite repository in a fresh temp folder,
@@ -20,6 +22,8 @@ export interface TestApi {
   app: ReturnType<typeof createApp>;
   repository: Repository;
   consensus: ConsensusJob;
+  registry: ModelRegistry;
+  training: TrainingJob;
   dataDir: string;
   adminToken: string;
   /** Every JSON line the logger wrote. */
@@ -31,6 +35,8 @@ export interface TestApi {
 
 export interface TestApiOptions {
   appDir?: string;
+  /** The built bundle the registry starts from (default: none). */
+  bundleDir?: string;
   bundles?: BundleStore;
   limits?: Partial<ApiLimits>;
   corsOrigins?: string[];
@@ -44,12 +50,16 @@ export async function createTestApi(options: TestApiOptions = {}): Promise<TestA
   const adminToken = newToken();
   const logs: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(line) });
-  const bundles = options.bundles ?? createBundleStore(join(dataDir, 'no-bundle'));
+  const registry = createModelRegistry({ repository, builtBundleDir: options.bundleDir ?? join(dataDir, 'no-bundle'), dataDir });
+  const bundles = options.bundles ?? registry;
   const consensus = createConsensusJob({ repository, bundles, logger, delayMs: options.aggregateDelayMs });
+  const training = createTrainingJob({ repository, registry, logger });
   const app = createApp({
     appDir: options.appDir ?? join(dataDir, 'no-app'),
     bundles,
+    registry,
     consensus,
+    training,
     repository,
     photos: createPhotoFiles(dataDir),
     adminTokenHash: hashToken(adminToken),
@@ -61,6 +71,8 @@ export async function createTestApi(options: TestApiOptions = {}): Promise<TestA
     app,
     repository,
     consensus,
+    registry,
+    training,
     dataDir,
     adminToken,
     logs,
@@ -77,7 +89,7 @@ export async function createTestApi(options: TestApiOptions = {}): Promise<TestA
       });
     },
     async close() {
-      await consensus.stop();
+      await Promise.all([consensus.stop(), training.stop()]);
       await repository.close();
       await rm(dataDir, { recursive: true, force: true });
     },

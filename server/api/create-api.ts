@@ -2,13 +2,16 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { ConsensusJob } from '../consensus/job.ts';
 import type { BundleStore } from '../models/bundle-store.ts';
+import type { ModelRegistry } from '../models/registry.ts';
 import type { PhotoFiles } from '../storage/photo-files.ts';
 import type { Repository } from '../storage/repository.ts';
+import type { TrainingJob } from '../training/job.ts';
 import type { ApiEnv } from './api-env.ts';
 import type { ApiLimits } from './limits.ts';
 import { createRateLimiter } from './middleware/rate-limit.ts';
 import { openApiDocument } from './openapi-document.ts';
 import { adminConsensusRoutes } from './routes/admin-consensus.ts';
+import { adminTrainingRoutes } from './routes/admin-training.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -21,6 +24,10 @@ export interface ApiDeps {
   bundles: BundleStore;
   /** Consensus runs: scheduled after syncs, started by admins, read for wanted tags. */
   consensus: ConsensusJob;
+  /** Published model versions, for admins to list and roll back. */
+  registry: ModelRegistry;
+  /** Training runs: started by admins, or by themselves after consensus. */
+  training: TrainingJob;
   /** sha256 (hex) of the admin token. */
   adminTokenHash: string;
   limits: ApiLimits;
@@ -29,7 +36,7 @@ export interface ApiDeps {
 }
 
 /** Everything under `/api/v1`. Rate limits live in memory, per API instance. */
-export function createApi({ repository, photos, bundles, consensus, adminTokenHash, limits, corsOrigins }: ApiDeps) {
+export function createApi({ repository, photos, bundles, consensus, registry, training, adminTokenHash, limits, corsOrigins }: ApiDeps) {
   const api = new Hono<ApiEnv>();
   if (corsOrigins.length > 0) {
     api.use(cors({
@@ -48,5 +55,6 @@ export function createApi({ repository, photos, bundles, consensus, adminTokenHa
     .route('/', photoRoutes(repository, photos, createRateLimiter(limits.photosPerMinute)))
     .route('/', adminRoutes(repository, adminTokenHash))
     .route('/', adminConsensusRoutes({ repository, photos, bundles, consensus, adminTokenHash }))
+    .route('/', adminTrainingRoutes({ repository, registry, training, adminTokenHash }))
     .get('/openapi.json', (c) => c.json(document));
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AdminConsensusSchema, ConsensusRunSchema, DeviceStatusChangeSchema, TagMergeRequestSchema } from '../contract/admin.ts';
 import { FeedbackEventSchema } from '../contract/feedback-event.ts';
+import { AdminTrainingSchema, ModelVersionSchema, RollbackRequestSchema, TrainingRunSchema } from '../contract/training.ts';
 import {
   AdminStatsSchema, DeviceRegistrationSchema, ErrorBodySchema, HealthSchema, MAX_PHOTO_BYTES, MAX_SYNC_EVENTS,
   PhotoUploadResponseSchema, SyncRequestSchema, SyncResponseSchema,
@@ -48,6 +49,10 @@ function componentSchemas(): Record<string, unknown> {
   registry.add(AdminConsensusSchema, { id: 'AdminConsensus' });
   registry.add(DeviceStatusChangeSchema, { id: 'DeviceStatusChange' });
   registry.add(TagMergeRequestSchema, { id: 'TagMergeRequest' });
+  registry.add(TrainingRunSchema, { id: 'TrainingRun' });
+  registry.add(AdminTrainingSchema, { id: 'AdminTraining' });
+  registry.add(z.array(ModelVersionSchema), { id: 'ModelVersions' });
+  registry.add(RollbackRequestSchema, { id: 'RollbackRequest' });
   const { schemas } = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}`, io: 'input' });
   // Components are embedded, not standalone documents: they take no `$schema` or `$id` of their own.
   return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _, $id: __, ...schema }]) => [id, schema]));
@@ -61,6 +66,7 @@ const ERRORS = {
   401: { ...json('`unauthorized`: missing or unknown bearer token', 'ErrorBody'), headers: { 'WWW-Authenticate': { schema: { type: 'string' } } } },
   403: json('`banned`: an admin banned this device', 'ErrorBody'),
   404: json('`not-found`', 'ErrorBody'),
+  409: json('`training-running`: a training run is in progress; its id is in the message', 'ErrorBody'),
   413: json('`payload-too-large`: the body or the batch is over its limit', 'ErrorBody'),
   415: json('`unsupported-media-type`', 'ErrorBody'),
   429: { ...json('`rate-limited`: this device (or address) sent too many requests', 'ErrorBody'), headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } },
@@ -158,6 +164,33 @@ const PATHS = {
       security: [{ adminToken: [] }],
       parameters: [{ name: 'sha256', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{64}$' } }],
       responses: { 200: { description: 'The photo', content: { 'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg' } } } }, ...errors(401, 404, 500) },
+    },
+  },
+  '/api/v1/admin/training': {
+    post: {
+      summary: 'Start a training run: it trains a candidate head from the consensus labels and publishes it when it passes the gate',
+      security: [{ adminToken: [] }],
+      responses: { 202: json('Started: the run as recorded, status `running`; follow it with GET', 'TrainingRun'), ...errors(401, 409, 500) },
+    },
+    get: {
+      summary: 'The running run\'s progress, and the latest runs (data counts, metrics of candidate and current model, gate decision, duration), newest first',
+      security: [{ adminToken: [] }],
+      responses: { 200: json('Progress and runs', 'AdminTraining'), ...errors(401, 500) },
+    },
+  },
+  '/api/v1/admin/models': {
+    get: {
+      summary: 'Every model version, newest first, the current one marked',
+      security: [{ adminToken: [] }],
+      responses: { 200: json('The versions', 'ModelVersions'), ...errors(401, 500) },
+    },
+  },
+  '/api/v1/admin/models/rollback': {
+    post: {
+      summary: 'Make an earlier model version current again: apps switch to it at their next check',
+      security: [{ adminToken: [] }],
+      requestBody: { required: true, content: { 'application/json': { schema: ref('RollbackRequest') } } },
+      responses: { 200: json('The versions, the new current one marked', 'ModelVersions'), ...errors(400, 401, 404, 413, 415, 500) },
     },
   },
   '/api/v1/openapi.json': {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { MANIFEST_FILE, parseManifest, type BundleFile, type Manifest } from '../../models/pipeline/manifest.ts';
+import { allBundleFiles, MANIFEST_FILE, parseManifest, type BundleFile, type Manifest } from '../../models/pipeline/manifest.ts';
 
 /** The manifest as published: the exact bytes served, and a strong ETag over them. */
 export interface PublishedManifest {
@@ -25,18 +25,60 @@ export interface BundleStore {
   file(version: string, name: string): Promise<BundleFileBody | null>;
 }
 
+/** A manifest's JSON text, parsed, with the ETag it is served under. */
+export function publishedManifest(json: string): PublishedManifest {
+  const etag = `"${createHash('sha256').update(json).digest('hex').slice(0, 32)}"`;
+  return { manifest: parseManifest(JSON.parse(json)), json, etag };
+}
+
+/** The entry named `name` in a manifest; the request's name is only ever compared, never used as a path. */
+export function bundleFile(manifest: Manifest, name: string): BundleFile | null {
+  return allBundleFiles(manifest).find((entry) => entry.path === name) ?? null;
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Opens bundle files only when their bytes are the ones the manifest names: a missing, cut or
+ * corrupt file is then a 404, never a file apps would download and refuse. Each file is hashed
+ * once for as long as its size and modification time stay the same.
+ */
+export function createFileVerifier(): (path: string, file: BundleFile) => Promise<BundleFileBody | null> {
+  const checked = new Map<string, { key: string; ok: Promise<boolean> }>();
+
+  async function hashOf(path: string): Promise<string> {
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  }
+
+  return async (path, file) => {
+    const info = await stat(path).catch(() => null);
+    if (!info?.isFile() || info.size !== file.bytes) return null;
+    const key = `${file.sha256}:${info.size}:${info.mtimeMs}`;
+    let entry = checked.get(path);
+    if (entry?.key !== key) {
+      entry = { key, ok: hashOf(path).then((hash) => hash === file.sha256, () => false) };
+      checked.set(path, entry);
+    }
+    if (!(await entry.ok)) return null;
+    return { file, stream: () => Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array> };
+  };
+}
+
 /** The bundle `npm run models` writes into one folder; re-read when manifest.json changes. */
 export function createBundleStore(dir: string): BundleStore {
   const manifestPath = join(dir, MANIFEST_FILE);
+  const verified = createFileVerifier();
   let cached: { mtimeMs: number; published: PublishedManifest } | null = null;
 
   async function current(): Promise<PublishedManifest | null> {
     const info = await stat(manifestPath).catch(() => null);
     if (!info) return null;
     if (cached?.mtimeMs !== info.mtimeMs) {
-      const json = await readFile(manifestPath, 'utf8');
-      const etag = `"${createHash('sha256').update(json).digest('hex').slice(0, 32)}"`;
-      cached = { mtimeMs: info.mtimeMs, published: { manifest: parseManifest(JSON.parse(json)), json, etag } };
+      cached = { mtimeMs: info.mtimeMs, published: publishedManifest(await readFile(manifestPath, 'utf8')) };
     }
     return cached.published;
   }
@@ -46,12 +88,9 @@ export function createBundleStore(dir: string): BundleStore {
     async file(version, name) {
       const published = await current();
       if (published?.manifest.version !== version) return null;
-      const file = published.manifest.files.find((entry) => entry.path === name);
-      if (!file) return null;
+      const file = bundleFile(published.manifest, name);
       // The path comes from the manifest entry, never from the request.
-      const path = join(dir, file.path);
-      if (!(await access(path).then(() => true, () => false))) return null;
-      return { file, stream: () => Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array> };
+      return file ? verified(join(dir, file.path), file) : null;
     },
   };
 }

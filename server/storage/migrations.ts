@@ -11,6 +11,7 @@
  * comes to read events by photo adds the index it needs in its own step.
  */
 import { CONSENSUS_MIGRATION } from './consensus-migration.ts';
+import { TRAINING_MIGRATION } from './training-migration.ts';
 
 export interface Migration {
   version: number;
@@ -91,4 +92,5 @@ export const MIGRATIONS: readonly Migration[] = [
       );`,
   },
   CONSENSUS_MIGRATION,
+  TRAINING_MIGRATION,
 ];

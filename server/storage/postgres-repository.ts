@@ -3,6 +3,7 @@ import type { FeedbackEvent } from '../contract/feedback-event.ts';
 import { eventRow } from './event-row.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE } from './migrations.ts';
 import { postgresConsensusStore } from './postgres-consensus.ts';
+import { postgresTrainingStore } from './postgres-training.ts';
 import type { Repository, StoredEvents } from './repository.ts';
 
 /** Held while migrating, so that several servers starting at once migrate one after the other. */
@@ -21,6 +22,7 @@ export function openPostgresRepository(connectionString: string): Repository {
   return {
     kind: 'postgres',
     ...postgresConsensusStore(pool),
+    ...postgresTrainingStore(pool),
 
     async migrate() {
       const client = await pool.connect();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedbackEvent } from '../contract/feedback-event.ts';
 import type { AdminStats } from '../contract/sync.ts';
+import type { TrainingRun } from '../contract/training.ts';
 import type { DeviceRecord, Repository } from './repository.ts';
 
 /**
@@ -243,6 +244,64 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect((await repo.tagMerges()).get(from)).toBe('coco:cat');
     });
 
+    it('gives training the newest embedding of each photo, never from a banned device', async () => {
+      const [a, b, banned] = [await newDevice(), await newDevice(), await newDevice()];
+      const [p1, p2, p3, p4] = [1, 2, 3, 4].map(() => hex(randomUUID()));
+      const floats = (seed: number) => Float32Array.from({ length: 960 }, (_, d) => (d % 2 ? -1 : 1) * (seed + d) * 1.0e-7 * 3 ** (d % 20));
+      // Stored newest first: "newest" is the time the act was made, not the order it arrived in.
+      await repo.storeEvents(a.id, [embeddingEvent(p1, 3, null), embeddingEvent(p2, 2, floats(4)), embeddingEvent(p4, 1, null)], new Date());
+      await repo.storeEvents(b.id, [embeddingEvent(p1, 2, floats(2)), embeddingEvent(p1, 1, floats(1))], new Date());
+      await repo.storeEvents(banned.id, [embeddingEvent(p2, 3, floats(3)), embeddingEvent(p3, 1, floats(5))], new Date());
+      await repo.setAdminDeviceStatus(banned.id, 'banned');
+      const mine = new Set([p1, p2, p3, p4]);
+      const found = (await repo.photoEmbeddings()).filter((e) => mine.has(e.photoId));
+      expect(new Map(found.map((e) => [e.photoId, e.embedding]))).toEqual(new Map([[p1, floats(2)], [p2, floats(4)]]));
+
+      // Released again, its newer embedding counts.
+      await repo.setAdminDeviceStatus(banned.id, 'released');
+      const again = (await repo.photoEmbeddings()).filter((e) => mine.has(e.photoId));
+      expect(new Map(again.map((e) => [e.photoId, e.embedding]))).toEqual(new Map([[p1, floats(2)], [p2, floats(3)], [p3, floats(5)]]));
+    });
+
+    it('records training runs, a run saved again replacing itself, newest first', async () => {
+      const run = (id: string, startedAt: string, status: TrainingRun['status']): TrainingRun => ({
+        id, trigger: 'api', status, startedAt, finishedAt: null, durationMs: null, baseVersion: 'b1', publishedVersion: null,
+        data: null, candidate: null, current: null, decision: null, error: null,
+      });
+      const [older, newer] = [randomUUID(), randomUUID()];
+      await repo.saveTrainingRun(run(older, '2030-01-01T10:00:00.000Z', 'running'));
+      await repo.saveTrainingRun(run(newer, '2030-01-02T10:00:00.000Z', 'running'));
+      const finished: TrainingRun = {
+        ...run(older, '2030-01-01T10:00:00.000Z', 'published'), finishedAt: '2030-01-01T10:05:00.000Z', durationMs: 300_000, publishedVersion: 'h2',
+        candidate: { mAP: 0.61, microF1: 0.5, perTagAP: { 'text:金毛': 0.7, 'coco:dog': null } },
+        decision: { publish: true, reasons: ['mAP 0.61 > 0.40 + 0.01'] },
+      };
+      await repo.saveTrainingRun(finished);
+      expect(await repo.trainingRuns(2)).toEqual([run(newer, '2030-01-02T10:00:00.000Z', 'running'), finished]);
+      expect(await repo.trainingRuns(1)).toHaveLength(1);
+    });
+
+    it('keeps every model version as saved, and which one is current', async () => {
+      expect(await repo.currentModelVersion()).toBeNull();
+      const version = (name: string, minute: number, previous: string | null) => ({
+        version: name, manifest: `{"version": "${name}", "tags": [{"zh": "金毛"}]}\n`, createdAt: new Date(`2030-01-01T10:0${minute}:00.000Z`),
+        runId: previous ? `run-${name}` : null, previous,
+      });
+      const [first, second] = [version(`h-${randomUUID()}`, 1, null), version(`h-${randomUUID()}`, 2, 'b1')];
+      await repo.saveModelVersion(second);
+      await repo.saveModelVersion(first);
+      await expect(repo.saveModelVersion({ ...first, manifest: '{}' })).rejects.toThrow();
+      const mine = (await repo.modelVersions()).filter((v) => v.version === first.version || v.version === second.version);
+      expect(mine).toEqual([first, second]);
+
+      await repo.setCurrentModelVersion(second.version);
+      expect(await repo.currentModelVersion()).toBe(second.version);
+      await expect(repo.setCurrentModelVersion('never-published')).rejects.toThrow();
+      expect(await repo.currentModelVersion()).toBe(second.version);
+      await repo.setCurrentModelVersion(null);
+      expect(await repo.currentModelVersion()).toBeNull();
+    });
+
     it('returns a full batch of 500 events with embeddings exactly as stored', async () => {
       const device = await newDevice();
       const batch = events(500, { varied: true });
@@ -285,4 +344,13 @@ function events(count: number, { varied = false } = {}): FeedbackEvent[] {
     if (i % 4 === 2) return { ...base, type: 'photo-confirmed', tags: [{ id: 'coco:dog' }, { text: 'leash' }] };
     return { ...base, type: 'feedback-retracted', retracts: randomUUID() };
   });
+}
+
+/** A tag-added event about `photoId` made `minutes` after a fixed time, with this embedding or none. */
+function embeddingEvent(photoId: string, minutes: number, embedding: Float32Array | null): FeedbackEvent {
+  return {
+    id: randomUUID(), type: 'tag-added', photoId, model: 'v1-test', tag: { text: 'leash' },
+    at: new Date(Date.parse('2026-04-01T09:00:00.000Z') + minutes * 60_000).toISOString(),
+    ...(embedding && { embedding: Buffer.from(embedding.buffer).toString('base64'), dims: embedding.length }),
+  };
 }

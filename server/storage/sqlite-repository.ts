@@ -3,6 +3,7 @@ import type { FeedbackEvent } from '../contract/feedback-event.ts';
 import { eventRow, type EventRow } from './event-row.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE } from './migrations.ts';
 import { sqliteConsensusStore } from './sqlite-consensus.ts';
+import { sqliteTrainingStore } from './sqlite-training.ts';
 import type { DeviceRecord, Repository, StoredEvents } from './repository.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
 
@@ -54,6 +55,7 @@ export function openSqliteRepository(file: string): Repository {
   return {
     kind: 'sqlite',
     ...sqliteConsensusStore(db),
+    ...sqliteTrainingStore(db),
 
     async migrate() {
       db.exec(MIGRATIONS_TABLE.sqlite);

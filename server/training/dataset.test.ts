@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { ConsensusItem } from '../storage/repository.ts';
+import { buildTrainingSet, chooseHeadTags, HARD_WEIGHT, WEAK_NEGATIVE_WEIGHT } from './dataset.ts';
+import { splitOf } from './split.ts';
+
+const item = (photoId: string, tagKey: string, probability: number, hard = false): ConsensusItem => ({
+  photoId,
+  tagKey,
+  probability,
+  votes: 3,
+  hard,
+  modelScore: null,
+});
+const embedding = (photoId: string, dims = 2) => ({ photoId, embedding: new Float32Array(dims).fill(1) });
+
+describe('buildTrainingSet', () => {
+  const tags = ['text:金毛', 'text:猫'];
+  const built = buildTrainingSet({
+    items: [
+      item('a', 'text:金毛', 0.95, true),
+      item('a', 'dog', 0.9),
+      item('b', 'text:猫', 0.1),
+      item('c', 'text:猫', 0.5),
+      item('d', 'text:猫', 0.9),
+      item('e', 'text:猫', 0.7),
+    ],
+    embeddings: [embedding('a'), embedding('b'), embedding('c'), embedding('d', 3), embedding('e')],
+    tags,
+    dims: 2,
+  });
+  const cell = (photo: string, tag: string) => {
+    const i = built.set.photoIds.indexOf(photo) * tags.length + tags.indexOf(tag);
+    return { target: built.set.target[i], weight: built.set.weight[i] };
+  };
+
+  it('keeps photos with a label (not a coin toss) and an embedding of the right width', () => {
+    expect(built.set.photoIds).toEqual(['a', 'b', 'e']);
+    expect(built.withoutEmbedding).toBe(1);
+    expect(built.labels).toBe(2);
+    expect(built.hardExamples).toBe(1);
+  });
+
+  it('labels items with their probability, weighted by how sure consensus is, hard ones weighted up', () => {
+    expect(cell('a', 'text:金毛')).toEqual({ target: expect.closeTo(0.95, 6), weight: expect.closeTo(0.9 * HARD_WEIGHT, 6) });
+    expect(cell('b', 'text:猫')).toEqual({ target: expect.closeTo(0.1, 6), weight: expect.closeTo(0.8, 6) });
+    expect(cell('e', 'text:猫')).toEqual({ target: expect.closeTo(0.7, 6), weight: expect.closeTo(0.4, 6) });
+  });
+
+  it('makes unlabelled tags weak negatives only on photos someone said something is in', () => {
+    expect(cell('a', 'text:猫')).toEqual({ target: 0, weight: expect.closeTo(WEAK_NEGATIVE_WEIGHT, 6) });
+    expect(cell('b', 'text:金毛')).toEqual({ target: 0, weight: 0 });
+  });
+});
+
+describe('chooseHeadTags', () => {
+  const trainPhotos = Array.from({ length: 40 }, (_, i) => `p${i}`).filter((id) => splitOf(id) === 'train');
+
+  it('learns taught tags with enough train positives, never base tags, and keeps the current head tags', () => {
+    const items = [
+      ...trainPhotos.slice(0, 3).map((id) => item(id, 'text:金毛', 0.9)),
+      ...trainPhotos.slice(0, 2).map((id) => item(id, 'text:猫', 0.9)),
+      ...trainPhotos.slice(0, 5).map((id) => item(id, 'dog', 0.9)),
+      ...trainPhotos.slice(0, 5).map((id) => item(id, 'text:不', 0.1)),
+    ];
+    expect(chooseHeadTags(items, new Set(['dog']), ['text:旧'])).toEqual(['text:旧', 'text:金毛']);
+  });
+});

@@ -1,0 +1,103 @@
+import type { ConsensusItem, PhotoEmbedding } from '../storage/repository.ts';
+import { splitOf } from './split.ts';
+import type { TrainingSet } from './types.ts';
+
+/**
+ * From stored consensus to a training set. Every consensus item is a soft label: its target is its
+ * probability and its weight how sure consensus is, |2p − 1| (× HARD_WEIGHT for a hard example,
+ * where the model was confidently wrong). Soft rather than cut at a confidence: a new free-text tag
+ * that two or three people added, and nobody denied, often sits at p 0.6–0.8, and dropping those
+ * photos lost most of what people taught (flywheel simulation). A cell with no item is a weak
+ * negative (target 0, weight WEAK_NEGATIVE_WEIGHT) when the photo has a positive for another tag,
+ * since whoever looked at it said what is there; otherwise it has weight 0 (no label).
+ */
+
+/** A label counts as confident (for the export's COCO file and the counts) from this probability either way. */
+export const CONFIDENCE = 0.8;
+export const HARD_WEIGHT = 2;
+export const WEAK_NEGATIVE_WEIGHT = 0.3;
+export const MIN_POSITIVES = 3;
+/** repository.confidentItems(EVERY_ITEM) returns every item: training and the export read them all. */
+export const EVERY_ITEM = 0.5;
+
+/** Consensus says more likely present than not. */
+export const isPositive = (probability: number) => probability > 0.5;
+/** How much a label of this probability weighs: 0 for a coin toss, 1 for certainty. */
+export const labelWeight = (probability: number) => Math.abs(2 * probability - 1);
+export const isConfident = (item: ConsensusItem) => item.probability >= CONFIDENCE || item.probability <= 1 - CONFIDENCE;
+
+export interface BuiltTrainingSet {
+  set: TrainingSet;
+  /** Confident (photo, tag) labels in the set's columns (soft ones and weak negatives not counted). */
+  labels: number;
+  hardExamples: number;
+  /** Photos with labels but no embedding of the set's width: left out. */
+  withoutEmbedding: number;
+}
+
+export interface TrainingSetInput {
+  items: readonly ConsensusItem[];
+  embeddings: readonly PhotoEmbedding[];
+  tags: readonly string[];
+  dims: number;
+}
+
+/** One row per photo with a label and an embedding, in photo id order. */
+export function buildTrainingSet({ items, embeddings, tags, dims }: TrainingSetInput): BuiltTrainingSet {
+  const column = new Map(tags.map((tag, index) => [tag, index]));
+  const byPhoto = new Map<string, ConsensusItem[]>();
+  for (const item of items) {
+    if (labelWeight(item.probability) === 0) continue;
+    const list = byPhoto.get(item.photoId);
+    if (list) list.push(item);
+    else byPhoto.set(item.photoId, [item]);
+  }
+  const embeddingOf = new Map(embeddings.map((e) => [e.photoId, e.embedding]));
+  const photoIds = [...byPhoto.keys()].filter((id) => embeddingOf.get(id)?.length === dims).sort();
+  const n = photoIds.length;
+  const x = new Float32Array(n * dims);
+  const target = new Float32Array(n * tags.length);
+  const weight = new Float32Array(n * tags.length);
+  let labels = 0;
+  let hardExamples = 0;
+  photoIds.forEach((photoId, row) => {
+    x.set(embeddingOf.get(photoId)!, row * dims);
+    const photoItems = byPhoto.get(photoId)!;
+    if (photoItems.some((item) => isPositive(item.probability))) weight.fill(WEAK_NEGATIVE_WEIGHT, row * tags.length, (row + 1) * tags.length);
+    for (const item of photoItems) {
+      const t = column.get(item.tagKey);
+      if (t === undefined) continue;
+      target[row * tags.length + t] = item.probability;
+      weight[row * tags.length + t] = labelWeight(item.probability) * (item.hard ? HARD_WEIGHT : 1);
+      if (isConfident(item)) labels++;
+      if (item.hard) hardExamples++;
+    }
+  });
+  return {
+    set: { dims, tags: [...tags], photoIds, split: photoIds.map(splitOf), x, target, weight },
+    labels,
+    hardExamples,
+    withoutEmbedding: byPhoto.size - n,
+  };
+}
+
+/**
+ * The tags the head learns: those the base models do not output with at least `minPositives`
+ * positive train photos, plus every tag the current head has (so none is dropped), sorted.
+ */
+export function chooseHeadTags(
+  items: readonly ConsensusItem[],
+  baseTags: ReadonlySet<string>,
+  currentHeadTags: readonly string[],
+  minPositives = MIN_POSITIVES,
+): string[] {
+  const positives = new Map<string, Set<string>>();
+  for (const item of items) {
+    if (baseTags.has(item.tagKey) || !isPositive(item.probability) || splitOf(item.photoId) !== 'train') continue;
+    const photos = positives.get(item.tagKey) ?? new Set<string>();
+    photos.add(item.photoId);
+    positives.set(item.tagKey, photos);
+  }
+  const learnable = [...positives].filter(([, photos]) => photos.size >= minPositives).map(([tag]) => tag);
+  return [...new Set([...learnable, ...currentHeadTags])].sort();
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelMetrics } from '../contract/training.ts';
+import { GATE_DEFAULTS, gate } from './gate.ts';
+
+const metrics = (mAP: number, perTagAP: Record<string, number | null>): ModelMetrics => ({ mAP, microF1: 0, perTagAP });
+
+describe('gate', () => {
+  it('publishes a clearly better candidate and says by how much', () => {
+    const decision = gate(metrics(0.538, { 'text:狗': 0.7 }), metrics(0.412, { 'text:狗': 0.68 }), ['text:狗'], GATE_DEFAULTS);
+    expect(decision.publish).toBe(true);
+    expect(decision.reasons[0]).toBe('mAP 0.412 → 0.538 (+0.126 > 0.010)');
+  });
+
+  it('refuses a worse candidate, or one within the minimum gain', () => {
+    expect(gate(metrics(0.4, {}), metrics(0.5, {}), [], GATE_DEFAULTS)).toEqual({ publish: false, reasons: ['mAP 0.500 → 0.400 (−0.100 ≤ 0.010)'] });
+    expect(gate(metrics(0.505, {}), metrics(0.5, {}), [], GATE_DEFAULTS).publish).toBe(false);
+  });
+
+  it('refuses a better mAP that costs an established tag more than the allowed drop', () => {
+    const decision = gate(
+      metrics(0.9, { 'text:狗': 0.6, 'text:猫': 0.9 }),
+      metrics(0.5, { 'text:狗': 0.71, 'text:猫': 0.3 }),
+      ['text:狗', 'text:猫'],
+      GATE_DEFAULTS,
+    );
+    expect(decision.publish).toBe(false);
+    expect(decision.reasons).toContain('text:狗: AP 0.71 → 0.60 (−0.11 exceeds 0.05)');
+  });
+});

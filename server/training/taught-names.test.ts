@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { VocabularyTagSchema, type VocabularyTag } from '../../models/pipeline/manifest.ts';
+import { headVocabulary, taughtTag } from './taught-names.ts';
+
+const vocabulary: VocabularyTag[] = [
+  { id: 'coco:dog', en: 'dog', zh: '狗', pinyin: 'gou', threshold: 0.4 },
+  { id: 'text:金毛', en: '金毛', zh: '金毛', pinyin: 'jin mao', threshold: 0.5, taught: true },
+];
+
+describe('taught tag names', () => {
+  it('names a Chinese tag by its text in both languages, with pinyin for search', () => {
+    expect(taughtTag('text:金毛', 0.3)).toEqual({ id: 'text:金毛', zh: '金毛', en: '金毛', pinyin: 'jin mao', threshold: 0.3, taught: true });
+  });
+
+  it('names a Latin tag by its text in both languages, without pinyin', () => {
+    const tag = taughtTag('text:golden retriever', 0.6);
+    expect(tag).toEqual({ id: 'text:golden retriever', zh: 'golden retriever', en: 'golden retriever', threshold: 0.6, taught: true });
+    expect(VocabularyTagSchema.safeParse(tag).success).toBe(true);
+  });
+
+  it('keeps the names the vocabulary has and gives every head tag its new threshold, in head order', () => {
+    const thresholds = new Map([['text:cat tree', 0.25], ['coco:dog', 0.55], ['text:金毛', 0.7]]);
+    expect(headVocabulary(['text:cat tree', 'coco:dog', 'text:金毛'], thresholds, vocabulary)).toEqual([
+      { id: 'text:cat tree', zh: 'cat tree', en: 'cat tree', threshold: 0.25, taught: true },
+      { id: 'coco:dog', en: 'dog', zh: '狗', pinyin: 'gou', threshold: 0.55 },
+      { id: 'text:金毛', en: '金毛', zh: '金毛', pinyin: 'jin mao', threshold: 0.7, taught: true },
+    ]);
+  });
+
+  it('refuses a head tag without a calibrated threshold', () => {
+    expect(() => headVocabulary(['text:x'], new Map(), vocabulary)).toThrow(/text:x/);
+  });
+});

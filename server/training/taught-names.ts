@@ -1,0 +1,34 @@
+import { pinyinOf } from '../../models/build/pinyin.ts';
+import type { VocabularyTag } from '../../models/pipeline/manifest.ts';
+
+/** The prefix of a free-text tag's key (server/contract/feedback-event.ts tagKey). */
+const TEXT = 'text:';
+const HAN = /\p{Script=Han}/u;
+const PINYIN = /^[a-z]+( [a-z]+)*$/;
+
+/**
+ * The vocabulary entries of a head about to be published, one per head tag in its order: a tag
+ * the vocabulary already names keeps its names, a taught one is named by its own text; every one
+ * gets the threshold calibrated for it.
+ */
+export function headVocabulary(tags: readonly string[], thresholds: ReadonlyMap<string, number>, vocabulary: readonly VocabularyTag[]): VocabularyTag[] {
+  const known = new Map(vocabulary.map((tag) => [tag.id, tag]));
+  return tags.map((id) => {
+    const threshold = thresholds.get(id);
+    if (threshold === undefined) throw new Error(`No threshold was calibrated for head tag ${id}`);
+    const named = known.get(id);
+    return named ? { ...named, threshold } : taughtTag(id, threshold);
+  });
+}
+
+/**
+ * A tag people taught, named by the text they typed: people type the name in their own language
+ * and nobody translated it, so Chinese text names it in both languages, and so does Latin text.
+ * A Chinese name gets its pinyin so the app's search finds it like a built-in tag.
+ */
+export function taughtTag(tagKey: string, threshold: number): VocabularyTag {
+  const text = tagKey.startsWith(TEXT) ? tagKey.slice(TEXT.length) : tagKey;
+  const tag: VocabularyTag = { id: tagKey, zh: text, en: text, threshold, taught: true };
+  const pinyin = HAN.test(text) ? pinyinOf(text) : '';
+  return PINYIN.test(pinyin) ? { ...tag, pinyin } : tag;
+}

@@ -1,0 +1,76 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FeedbackEvent } from '../server/contract/feedback-event.ts';
+import type { Manifest } from '../models/pipeline/manifest.ts';
+import type { ConsensusItem, Repository } from '../server/storage/repository.ts';
+
+/**
+ * Data for training tests: a tiny built bundle (one detector class, `coco:dog`) and photos whose
+ * embeddings people sent with feedback, with consensus labels for taught tags that the
+ * embedding separates (so a head can learn them and a current head without them scores 0).
+ */
+
+export const DIMS = 8;
+/** Taught tags and which embeddings show them. */
+export const TAUGHT: Record<string, (x: Float32Array) => boolean> = {
+  'text:金毛': (x) => x[0] + 0.5 * x[1] > 0.3,
+  'text:cat tree': (x) => x[2] - x[3] > 0.4,
+};
+
+/** A bundle folder as `npm run models` lays it out, with a stand-in detector file. */
+export function writeBuiltBundle(dir: string, version = 'b1'): void {
+  const detector = new Uint8Array(1024).map((_, i) => (i * 7) % 251);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'detector.onnx'), detector);
+  const manifest: Manifest = {
+    format: 1, version, created: '2026-01-01T00:00:00.000Z', inputs: 'fixture',
+    files: [{ path: 'detector.onnx', sha256: createHash('sha256').update(detector).digest('hex'), bytes: detector.length }],
+    models: [{
+      kind: 'detector', file: 'detector.onnx', input: 'images', classes: ['coco:dog'],
+      preprocess: { width: 512, height: 512, resize: 'stretch', layout: 'NCHW', scale: 1, mean: [0, 0, 0], std: [1, 1, 1] },
+      outputs: { heatmap: 'heatmap', sizes: 'sizes', embedding: 'embedding' }, stride: 4, sizeScale: 16, heatmapLayout: 'NCHW',
+    }],
+    tags: [{ id: 'coco:dog', en: 'dog', zh: '狗', threshold: 0.3 }],
+  };
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+}
+
+/** Seeded uniform numbers in [−1, 1): the same photos for every run of a test. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * 2 - 1;
+  };
+}
+
+/**
+ * Stores `count` photos' embeddings (one device's feedback events carry them) and a consensus
+ * run with confident labels on every taught tag for each, `from` numbering the photos.
+ */
+export async function storeLabelledPhotos(repository: Repository, { count, from = 0, at = new Date() }: { count: number; from?: number; at?: Date }): Promise<ConsensusItem[]> {
+  const next = random(42 + from);
+  const deviceId = randomUUID();
+  await repository.createDevice({ id: deviceId, tokenHash: randomUUID(), createdAt: at });
+  const events: FeedbackEvent[] = [];
+  const items: ConsensusItem[] = [];
+  for (let i = from; i < from + count; i++) {
+    const photoId = createHash('sha256').update(`photo ${i}`).digest('hex');
+    const x = Float32Array.from({ length: DIMS }, next);
+    events.push({
+      id: randomUUID(), type: 'tag-verdict', photoId, model: 'b1', at: at.toISOString(), tag: { id: 'coco:dog' }, verdict: 'wrong',
+      embedding: Buffer.from(x.buffer).toString('base64'), dims: DIMS,
+    });
+    for (const [tagKey, shows] of Object.entries(TAUGHT)) items.push({ photoId, tagKey, probability: shows(x) ? 0.97 : 0.03, votes: 3, hard: false, modelScore: null });
+  }
+  await repository.storeEvents(deviceId, events, at);
+  return items;
+}
+
+/** Stores a consensus run over these items, as the consensus job does. */
+export async function storeConsensus(repository: Repository, items: ConsensusItem[], at = new Date()): Promise<void> {
+  await repository.saveConsensus({ run: { at: at.toISOString(), ms: 1, votes: items.length, incremental: false }, items, devices: [], wantedTags: [], feedbackPerDay: [] }, 'replace');
+}
