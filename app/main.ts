@@ -5,6 +5,7 @@ import { I18n } from './i18n/i18n.svelte.ts';
 import { chooseLanguage } from './i18n/language.ts';
 import { createInferenceClient } from './inference/client.ts';
 import { AppState } from './state/app-state.svelte.ts';
+import { modelUpdateContext, ModelUpdateState } from './state/model-update.svelte.ts';
 import { syncContext, SyncState } from './state/sync-state.svelte.ts';
 import { openDatabase } from './store/schema.ts';
 import { createLocalStore } from './store/store.ts';
@@ -24,14 +25,22 @@ const sync = createSync({
   online: () => navigator.onLine,
 });
 const triggers = startSyncTriggers({ drain: sync.drain, requestBackgroundSync: () => requestBackgroundSync() });
-const app = new AppState(createInferenceClient(), createLocalStore(db, { onqueued: () => triggers.soon() }), () => wantedTags(db));
+const client = createInferenceClient({
+  onModelChange: (change) => {
+    app.useModels(change.models);
+    updates.changed(change);
+  },
+});
+const updates = new ModelUpdateState(client, db);
+const app = new AppState(client, createLocalStore(db, { onqueued: () => triggers.soon() }), () => wantedTags(db));
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
-mount(App, { target, props: { app, i18n }, context: syncContext(new SyncState(db, triggers)) });
+mount(App, { target, props: { app, i18n }, context: new Map<symbol, unknown>([...syncContext(new SyncState(db, triggers)), ...modelUpdateContext(updates)]) });
 // The service worker makes the app work offline; new versions take over by themselves. It is
 // registered once the models are loaded, so that its precache finds the 14 MB runtime in the HTTP
 // cache instead of downloading it a second time beside the worker.
 void app.load().finally(() => {
+  if (app.models) updates.start(app.models);
   registerSW({ immediate: true });
   // Controlled by the service worker = the app shell and (already cached) models work offline.
   const sw = navigator.serviceWorker;

@@ -7,6 +7,7 @@ import {
   type ConsensusRun,
   type DeviceStatusChange,
 } from '../../server/contract/admin.ts';
+import { AdminTrainingSchema, ModelVersionSchema, TrainingRunSchema, type AdminTraining, type ModelVersion, type TrainingRun } from '../../server/contract/training.ts';
 
 /**
  * The only module that speaks HTTP to `/api/v1/admin/…`. Answers are parsed with the server's own
@@ -28,6 +29,13 @@ export interface AdminApi {
   decide(deviceId: string, decision: DeviceDecision): Promise<AdminAnswer<DeviceStatusChange>>;
   /** A shared photo's bytes (an `<img>` cannot send the bearer token). */
   photo(photoId: string): Promise<AdminAnswer<Blob>>;
+  /** The running training's progress and the latest runs. */
+  training(): Promise<AdminAnswer<AdminTraining>>;
+  /** Starts a training run (the server answers at once); `refused` while one is running. */
+  train(): Promise<AdminAnswer<TrainingRun>>;
+  models(): Promise<AdminAnswer<ModelVersion[]>>;
+  /** Makes an earlier model version current; answers the versions after. */
+  rollback(version: string): Promise<AdminAnswer<ModelVersion[]>>;
 }
 
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
@@ -35,10 +43,11 @@ export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 export function createAdminApi(fetch: Fetch, token: string, base = '/api/v1/admin'): AdminApi {
   const headers = { Authorization: `Bearer ${token}` };
 
-  async function request(path: string, method: 'GET' | 'POST'): Promise<AdminAnswer<Response>> {
+  async function request(path: string, method: 'GET' | 'POST', payload?: unknown): Promise<AdminAnswer<Response>> {
     let response: Response;
     try {
-      response = await fetch(`${base}${path}`, { method, headers });
+      const init = payload === undefined ? { method, headers } : { method, headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(payload) };
+      response = await fetch(`${base}${path}`, init);
     } catch {
       return { ok: false, code: 'unreachable' };
     }
@@ -47,8 +56,8 @@ export function createAdminApi(fetch: Fetch, token: string, base = '/api/v1/admi
     return { ok: false, code: response.status >= 500 ? 'server-error' : 'refused' };
   }
 
-  async function json<S extends z.ZodType>(path: string, method: 'GET' | 'POST', schema: S): Promise<AdminAnswer<z.infer<S>>> {
-    const answer = await request(path, method);
+  async function json<S extends z.ZodType>(path: string, method: 'GET' | 'POST', schema: S, payload?: unknown): Promise<AdminAnswer<z.infer<S>>> {
+    const answer = await request(path, method, payload);
     if (!answer.ok) return answer;
     const body = schema.safeParse(await answer.body.json().catch(() => undefined));
     return body.success ? { ok: true, body: body.data } : { ok: false, code: 'bad-response' };
@@ -62,5 +71,9 @@ export function createAdminApi(fetch: Fetch, token: string, base = '/api/v1/admi
       const answer = await request(`/photos/${encodeURIComponent(photoId)}`, 'GET');
       return answer.ok ? { ok: true, body: await answer.body.blob() } : answer;
     },
+    training: () => json('/training', 'GET', AdminTrainingSchema),
+    train: () => json('/training', 'POST', TrainingRunSchema),
+    models: () => json('/models', 'GET', ModelVersionSchema.array()),
+    rollback: (version) => json('/models/rollback', 'POST', ModelVersionSchema.array(), { version }),
   };
 }

@@ -1,4 +1,5 @@
 import type { AdminConsensus } from '../../server/contract/admin.ts';
+import type { AdminTraining, ModelVersion } from '../../server/contract/training.ts';
 import { createAdminApi, type AdminApi, type AdminErrorCode, type DeviceDecision, type Fetch } from './admin-api.ts';
 
 /** Where the admin token is kept: this tab's session only, never IndexedDB, never a log. */
@@ -12,7 +13,10 @@ export class AdminState {
   data = $state.raw<AdminConsensus | null>(null);
   /** What the last request ran into; `unauthorized` while locked means the token was wrong. */
   error = $state<AdminErrorCode | null>(null);
-  /** The action under way (`unlock`, `refresh`, `run` or a device id), for disabled buttons and spinners. */
+  /** Training runs and progress, and the model versions, as last read; null until read. */
+  training = $state.raw<AdminTraining | null>(null);
+  models = $state.raw<ModelVersion[] | null>(null);
+  /** The action under way (`unlock`, `refresh`, `run`, `train`, a device id or a model version), for disabled buttons and spinners. */
   busy = $state<string | null>(null);
   #api: AdminApi | null = null;
 
@@ -43,7 +47,7 @@ export class AdminState {
       this.#api = api;
       this.storage.setItem(ADMIN_TOKEN_KEY, token.trim());
       this.data = answer.body;
-      return null;
+      return this.#reloadTraining();
     });
   }
 
@@ -51,6 +55,8 @@ export class AdminState {
     this.storage.removeItem(ADMIN_TOKEN_KEY);
     this.#api = null;
     this.data = null;
+    this.training = null;
+    this.models = null;
     this.error = null;
   }
 
@@ -74,14 +80,49 @@ export class AdminState {
     });
   }
 
+  /** Starts a training run; one already running is not an error: the panel shows it. */
+  trainNow(): Promise<void> {
+    return this.#run('train', async () => {
+      const answer = await this.#api!.train();
+      return answer.ok || answer.code === 'refused' ? this.#reloadTraining() : answer.code;
+    });
+  }
+
+  /** Makes an earlier model version current again. */
+  rollback(version: string): Promise<void> {
+    return this.#run(version, async () => {
+      const answer = await this.#api!.rollback(version);
+      if (!answer.ok) return answer.code;
+      this.models = answer.body;
+      return null;
+    });
+  }
+
+  /** Reads training again while a run is in progress: a poll, so it never blocks the admin's actions. */
+  async pollTraining(): Promise<void> {
+    if (!this.#api) return;
+    const code = await this.#reloadTraining();
+    if (code === 'unauthorized') this.lock();
+    else if (code) this.error = code;
+  }
+
   photo(photoId: string) {
     return this.#api?.photo(photoId) ?? Promise.resolve({ ok: false, code: 'unauthorized' } as const);
   }
 
   async #reload(): Promise<AdminErrorCode | null> {
-    const answer = await this.#api!.consensus();
+    const [answer, training] = await Promise.all([this.#api!.consensus(), this.#reloadTraining()]);
     if (!answer.ok) return answer.code;
     this.data = answer.body;
+    return training;
+  }
+
+  async #reloadTraining(): Promise<AdminErrorCode | null> {
+    const [training, models] = await Promise.all([this.#api!.training(), this.#api!.models()]);
+    if (!training.ok) return training.code;
+    if (!models.ok) return models.code;
+    this.training = training.body;
+    this.models = models.body;
     return null;
   }
 

@@ -2,6 +2,7 @@ import type { StageTimings } from '../../models/pipeline/types.ts';
 import type { QuarantineReason } from '../../server/contract/admin.ts';
 import type { DeviceStatus } from '../../server/contract/admin.ts';
 import type { AdminErrorCode } from '../admin/admin-api.ts';
+import type { TrainingProgress, TrainingStatus, TrainingTrigger } from '../../server/contract/training.ts';
 import type { AppErrorCode } from '../errors/handle-error.ts';
 import type { SyncErrorCode } from '../sync/sync-api.ts';
 
@@ -45,6 +46,8 @@ export interface Messages {
   /** What the undo toast says was just done. */
   done: { correct: (tag: string) => string; wrong: (tag: string) => string; added: (tag: string) => string; confirmed: string; undone: string };
   personalBadge: string;
+  /** On a tag the trained head adds: taught by everyone's feedback, not by the base models. */
+  headBadge: string;
   addedBadge: string;
   addTag: string;
   addTagHint: string;
@@ -143,4 +146,39 @@ export interface Messages {
   adminRunNow: string;
   adminRunning: string;
   // -- end admin --
+  // -- training (admin) --
+  trainingTitle: string;
+  trainNow: string;
+  trainingRunning: string;
+  trainingStages: Record<TrainingProgress['stage'], string>;
+  trainingNoRuns: string;
+  trainingWhen: string;
+  trainingTrigger: string;
+  trainingStatus: string;
+  trainingMap: string;
+  trainingNewTags: string;
+  trainingDuration: string;
+  trainingReasons: string;
+  trainingTriggers: Record<TrainingTrigger, string>;
+  trainingStatuses: Record<TrainingStatus, string>;
+  modelsTitle: string;
+  modelsCurrent: string;
+  /** A version's tag counts: all, and of them taught by people. */
+  modelsTags: (tags: number, taught: number) => string;
+  modelsRollback: string;
+  modelsConfirmRollback: (version: string) => string;
+  modelsCancel: string;
+  // -- end training --
+  // -- model update --
+  /** After a switch; `learned` taught tags the new model has that the old one lacked. */
+  modelUpdated: (learned: number) => string;
+  /** The new model failed to load or run: the previous one is back. */
+  modelRolledBack: string;
+  modelUpdateDismiss: string;
+  modelUpdateDownloading: (loaded: string, total: string) => string;
+  modelTitle: string;
+  modelActive: string;
+  modelPrevious: string;
+  modelNoPrevious: string;
+  // -- end model update --
 }

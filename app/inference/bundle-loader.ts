@@ -1,38 +1,15 @@
 import { verifyBundleFile } from '../../models/pipeline/bundle.ts';
 import { RecognitionError } from '../../models/pipeline/errors.ts';
 import { parseManifest, type BundleFile, type Manifest } from '../../models/pipeline/manifest.ts';
-import { MANIFEST_CACHE, MANIFEST_URL, MODEL_CACHE, modelFileUrl } from '../pwa/caches.ts';
+import { MANIFEST_CACHE, MANIFEST_URL, MODEL_CACHE, modelCacheKey, modelFileUrl } from '../pwa/caches.ts';
+import { BundleRefusedError } from './model-updates.ts';
 import type { DownloadProgress } from './protocol.ts';
 
-export interface LoadedBundle {
-  manifest: Manifest;
-  files: Record<string, Uint8Array>;
-}
-
 /**
- * The current model bundle: the manifest from the network (the cached one when offline), then
- * each file from the cache or the network, streamed with byte progress and verified by sha256.
- * Verified files go into the service worker's cache, so one online visit is enough to work offline.
+ * The server's current manifest, from the network (the service worker's copy when offline): what a
+ * device starts on the first time, and what it updates to later.
  */
-export async function loadBundle(onProgress: (progress: DownloadProgress) => void): Promise<LoadedBundle> {
-  const manifest = await fetchManifest();
-  const total = manifest.files.reduce((sum, file) => sum + file.bytes, 0);
-  let loaded = 0;
-  onProgress({ loaded, total });
-  const cache = await openCache(MODEL_CACHE);
-  const contents = await Promise.all(
-    manifest.files.map((file) =>
-      fetchFile(manifest.version, file, cache, (bytes) => {
-        loaded += bytes;
-        onProgress({ loaded, total });
-      }),
-    ),
-  );
-  await pruneOtherVersions(cache, manifest.version);
-  return { manifest, files: Object.fromEntries(manifest.files.map((file, i) => [file.path, contents[i]])) };
-}
-
-async function fetchManifest(): Promise<Manifest> {
+export async function fetchCurrentManifest(): Promise<Manifest> {
   const cache = await openCache(MANIFEST_CACHE);
   let response = await fetch(MANIFEST_URL, { cache: 'no-cache' }).catch(() => undefined);
   if (response?.ok) await cache?.put(MANIFEST_URL, response.clone());
@@ -46,36 +23,80 @@ async function fetchManifest(): Promise<Manifest> {
   }
 }
 
-async function fetchFile(version: string, file: BundleFile, cache: Cache | undefined, onBytes: (bytes: number) => void): Promise<Uint8Array> {
-  const url = modelFileUrl(version, file.path);
-  const cached = await cache?.match(url);
-  if (cached) {
+/**
+ * A bundle's files, each verified by sha256: from the cache when a file with that hash is there
+ * (whichever version brought it), else downloaded with byte progress and then cached. Verified
+ * files go into Cache Storage, so one online visit is enough to work offline.
+ */
+export async function loadBundleFiles(manifest: Manifest, onProgress: (progress: DownloadProgress) => void): Promise<Record<string, Uint8Array>> {
+  const total = manifest.files.reduce((sum, file) => sum + file.bytes, 0);
+  let loaded = 0;
+  onProgress({ loaded, total });
+  const cache = await openCache(MODEL_CACHE);
+  const contents = await Promise.all(
+    manifest.files.map((file) =>
+      loadFile(manifest.version, file, cache, (bytes) => {
+        loaded += bytes;
+        onProgress({ loaded, total });
+      }),
+    ),
+  );
+  return Object.fromEntries(manifest.files.map((file, i) => [file.path, contents[i]]));
+}
+
+/** Drops every cached model file that none of `keep` uses (older versions, copies cached by URL before files were kept by hash). */
+export async function pruneModelFiles(keep: readonly Manifest[]): Promise<void> {
+  const cache = await openCache(MODEL_CACHE);
+  if (!cache) return;
+  const wanted = new Set(keep.flatMap((manifest) => manifest.files.map((file) => new URL(modelCacheKey(file), location.href).href)));
+  const stale = (await cache.keys()).filter((request) => !wanted.has(request.url));
+  await Promise.all(stale.map((request) => cache.delete(request)));
+}
+
+async function loadFile(version: string, file: BundleFile, cache: Cache | undefined, onBytes: (bytes: number) => void): Promise<Uint8Array> {
+  const key = modelCacheKey(file);
+  // Devices that cached files by URL before they were kept by hash reuse those (offline too).
+  for (const cachedAt of [key, modelFileUrl(version, file.path)]) {
+    const cached = await cache?.match(cachedAt);
+    if (!cached) continue;
     try {
       // Reading from the cache is instant: progress moves once the copy has proved good.
-      const bytes = await readVerified(cached, file, () => {});
+      const bytes = await readBody(cached, file, () => {});
+      await verifyBundleFile(file, bytes);
+      if (cachedAt !== key) await cache?.put(key, octetStream(bytes));
       onBytes(bytes.length);
       return bytes;
     } catch {
       // A damaged or cut-off cached copy must not lock the device out: drop it and download again.
-      await cache?.delete(url);
+      await cache?.delete(cachedAt);
     }
   }
   let response: Response;
   try {
-    response = await fetch(url);
+    response = await fetch(modelFileUrl(version, file.path));
   } catch (error) {
     throw unavailable(`${file.path} could not be downloaded`, error);
   }
-  const bytes = await readVerified(response, file, onBytes);
-  await cache?.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } }));
+  // The server checks its files' hashes and serves none it cannot vouch for: a file of the
+  // current bundle that it does not have is as unusable as one with the wrong bytes.
+  if (response.status === 404) throw new BundleRefusedError(`Model file ${file.path} of ${version} is not on the server (missing or damaged there)`);
+  const bytes = await readBody(response, file, onBytes);
+  try {
+    await verifyBundleFile(file, bytes);
+  } catch (error) {
+    throw new BundleRefusedError(messageOf(error), { cause: error });
+  }
+  await cache?.put(key, octetStream(bytes));
   return bytes;
 }
 
-async function readVerified(response: Response, file: BundleFile, onBytes: (bytes: number) => void): Promise<Uint8Array> {
+function octetStream(bytes: Uint8Array): Response {
+  return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } });
+}
+
+async function readBody(response: Response, file: BundleFile, onBytes: (bytes: number) => void): Promise<Uint8Array> {
   if (!response.ok || !response.body) throw unavailable(`${file.path}: the server answered ${response.status}`);
-  const bytes = await readInto(response.body, file, onBytes);
-  await verifyBundleFile(file, bytes);
-  return bytes;
+  return readInto(response.body, file, onBytes);
 }
 
 /** Streams a body into one buffer of the manifest's size, reporting each chunk. */
@@ -85,7 +106,7 @@ async function readInto(body: ReadableStream<Uint8Array>, file: BundleFile, onBy
   const reader = body.getReader();
   try {
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-      if (at + chunk.value.length > bytes.length) throw unavailable(`${file.path} is larger than the manifest says`);
+      if (at + chunk.value.length > bytes.length) throw new BundleRefusedError(`Model file ${file.path} is larger than the manifest says`);
       bytes.set(chunk.value, at);
       at += chunk.value.length;
       onBytes(chunk.value.length);
@@ -99,12 +120,8 @@ async function readInto(body: ReadableStream<Uint8Array>, file: BundleFile, onBy
   return at === bytes.length ? bytes : bytes.subarray(0, at);
 }
 
-/** Bundles are immutable and versioned: once a new one is in use, older files only take space. */
-async function pruneOtherVersions(cache: Cache | undefined, version: string): Promise<void> {
-  if (!cache) return;
-  const prefix = modelFileUrl(version, '');
-  const stale = (await cache.keys()).filter((request) => !new URL(request.url).pathname.startsWith(prefix));
-  await Promise.all(stale.map((request) => cache.delete(request)));
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Cache Storage is missing outside secure contexts; the app then simply downloads every time. */

@@ -8,7 +8,7 @@ import { openDatabase } from '../store/schema.ts';
 import { SYNC_TAG } from '../sync/background-sync.ts';
 import { createSync } from '../sync/drain.ts';
 import { createSyncApi } from '../sync/sync-api.ts';
-import { MANIFEST_CACHE, MANIFEST_ROUTE, MODEL_CACHE, MODEL_FILE_ROUTE, WEBGPU_RUNTIME_CACHE, WEBGPU_RUNTIME_ROUTE } from './caches.ts';
+import { MANIFEST_CACHE, MANIFEST_ROUTE, WEBGPU_RUNTIME_CACHE, WEBGPU_RUNTIME_ROUTE } from './caches.ts';
 
 /**
  * The service worker: the app shell and models offline (precache, navigation fallback, runtime
@@ -32,7 +32,9 @@ cleanupOutdatedCaches();
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//, /^\/models\//] }));
 
 registerRoute(WEBGPU_RUNTIME_ROUTE, new CacheFirst({ cacheName: WEBGPU_RUNTIME_CACHE }), 'GET');
-registerRoute(MODEL_FILE_ROUTE, new CacheFirst({ cacheName: MODEL_CACHE, plugins: [new CacheableResponsePlugin({ statuses: [200] })] }), 'GET');
+// Model files have no route: the inference worker verifies them and caches them by sha256 itself
+// (app/inference/bundle-loader.ts), which a cache by URL here would only duplicate.
+// The current manifest: what a device that never installed a bundle starts on, offline too.
 registerRoute(
   MANIFEST_ROUTE,
   new NetworkFirst({ cacheName: MANIFEST_CACHE, networkTimeoutSeconds: 3, plugins: [new CacheableResponsePlugin({ statuses: [200] })] }),

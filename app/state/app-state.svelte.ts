@@ -64,6 +64,12 @@ export class AppState {
     return this.session?.storageError ?? null;
   }
 
+  /** The worker switched bundles (an update, or a rollback): its vocabulary names and suggests tags from now on. */
+  useModels(models: LoadedModels): void {
+    this.models = models;
+    void this.#refreshTagIndex();
+  }
+
   async load(): Promise<void> {
     this.status = 'loading';
     this.error = null;

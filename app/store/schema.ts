@@ -1,4 +1,5 @@
 import Dexie, { type DexieOptions, type EntityTable, type Table, type Transaction } from 'dexie';
+import type { Manifest } from '../../models/pipeline/manifest.ts';
 import { foldFeedback, groupByPhoto, indexFields } from './feedback-state.ts';
 import type { FeedbackRecord, OutboxRecord, PhotoRecord, RecognitionRecord } from './local-store.ts';
 
@@ -7,9 +8,15 @@ import type { FeedbackRecord, OutboxRecord, PhotoRecord, RecognitionRecord } fro
  * a change is a new version with an upgrade that brings existing rows along.
  */
 
-/** An installed model bundle (the model-update work fills this table). */
+/**
+ * An installed model bundle (app/inference/installed-models.ts): its manifest, kept here so the
+ * device starts on it offline; its files are in Cache Storage by sha256. Only the active and the
+ * previous version are kept. Unindexed fields only: no schema version needed.
+ */
 export interface ModelRecord {
   version: string;
+  manifest: Manifest;
+  installedAt: number;
 }
 
 /** One app setting (device id, consent, language, …) by key. */

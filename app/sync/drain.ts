@@ -7,6 +7,7 @@ import { defer, nextBatch, reject, settle, takeBatch } from './outbox.ts';
 import { uploadPhotos } from './photo-upload.ts';
 import type { SyncApi, SyncErrorCode, SyncFailure } from './sync-api.ts';
 import { recordFailure, recordSuccess } from './sync-status.ts';
+import { saveServerModel } from './server-model.ts';
 import { saveWantedTags } from './wanted-tags.ts';
 
 /** Drains the outbox to the server: the same code in the page and in the service worker. */
@@ -68,6 +69,7 @@ export function createSync(env: SyncEnv): Sync {
       if (answer.ok) {
         const { held, unanswered } = await settle(db, batch, answer.body);
         await saveWantedTags(db, answer.body.wanted);
+        await saveServerModel(db, answer.body.model.version);
         sent += held;
         if (unanswered.length > 0) return fail(unanswered, { code: 'bad-response' });
       } else if (answer.failure.code === 'too-large' && size > 1) {
