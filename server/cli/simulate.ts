@@ -1,39 +1,85 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_CROWD, simulateCrowd, type CrowdOptions, type CrowdReport } from '../consensus/simulate-crowd.ts';
+import { serverPaths } from '../paths.ts';
+import { formatFlywheelReport } from '../training/flywheel/report-table.ts';
+import { DEFAULT_FLYWHEEL, simulateFlywheel, type FlywheelOptions } from '../training/simulate-flywheel.ts';
 import { UsageError, type Command } from './command.ts';
 
-/** `wanwu simulate crowd`: the consensus engine against a synthetic crowd with known truth. */
+/**
+ * `wanwu simulate crowd`: the consensus engine against a synthetic crowd with known truth.
+ * `wanwu simulate flywheel`: the whole loop (feedback → consensus → training → gate → update) against the real server code.
+ */
 export const simulate: Command = {
-  summary: 'run the consensus engine on a simulated crowd (honest, careless, spamming, adversarial, colluding devices)',
-  usage: 'crowd [--json] [--seed N] [--photos N] [--devices M] [--adversarial F] [--spammers F]',
+  summary: 'simulate a crowd against the consensus engine, or the whole feedback → training → update loop (flywheel)',
+  usage: [
+    'crowd [--json] [--seed N] [--photos N] [--devices M] [--adversarial F] [--spammers F]',
+    '       wanwu simulate flywheel --data YOLO_DIR [--json] [--seed N] [--hide K] [--rounds R] [--splits S] [--adversarial F] [--devices M] [--photos N] [--bundle DIR]',
+  ].join('\n'),
   async run(args) {
-    const { json, options } = parseOptions(args);
-    const report = simulateCrowd(options);
-    process.stdout.write(json ? `${JSON.stringify(report)}\n` : formatReport(report));
-    return 0;
+    const [name, ...rest] = args;
+    if (name === 'crowd') {
+      const { json, options } = parseCrowdOptions(rest);
+      const report = simulateCrowd(options);
+      process.stdout.write(json ? `${JSON.stringify(report)}\n` : formatReport(report));
+      return 0;
+    }
+    if (name === 'flywheel') {
+      const { json, options } = parseFlywheelOptions(rest);
+      const report = await simulateFlywheel({ ...options, onProgress: (message) => process.stderr.write(`${message}\n`) });
+      process.stdout.write(json ? `${JSON.stringify(report)}\n` : formatFlywheelReport(report));
+      return 0;
+    }
+    throw new UsageError('the simulations are "crowd" and "flywheel"');
   },
 };
 
-function parseOptions(args: string[]): { json: boolean; options: CrowdOptions } {
-  let parsed;
+function parseArguments<T extends Record<string, { type: 'string' | 'boolean'; default?: boolean }>>(args: string[], options: T) {
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        seed: { type: 'string' },
-        photos: { type: 'string' },
-        devices: { type: 'string' },
-        adversarial: { type: 'string' },
-        spammers: { type: 'string' },
-      },
-    });
+    return parseArgs({ args, options, strict: true, allowPositionals: false });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1 || positionals[0] !== 'crowd') throw new UsageError('the only simulation is "crowd"');
+}
+
+function parseFlywheelOptions(args: string[]): { json: boolean; options: FlywheelOptions } {
+  const { values } = parseArguments(args, {
+    data: { type: 'string' },
+    bundle: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    seed: { type: 'string' },
+    hide: { type: 'string' },
+    rounds: { type: 'string' },
+    splits: { type: 'string' },
+    adversarial: { type: 'string' },
+    devices: { type: 'string' },
+    photos: { type: 'string' },
+  });
+  if (!values.data) throw new UsageError('--data YOLO_DIR is required (a folder with images/, labels/ and names.txt)');
+  const adversarial = share(values.adversarial, '--adversarial', DEFAULT_FLYWHEEL.adversarial);
+  if (adversarial > 0.5) throw new UsageError('--adversarial must leave honest devices the majority (≤ 0.5)');
+  const options: FlywheelOptions = {
+    data: values.data,
+    bundleDir: values.bundle ?? serverPaths().bundleDir,
+    seed: whole(values.seed, '--seed', DEFAULT_FLYWHEEL.seed, 0),
+    hide: whole(values.hide, '--hide', DEFAULT_FLYWHEEL.hide, 1),
+    rounds: whole(values.rounds, '--rounds', DEFAULT_FLYWHEEL.rounds, 1),
+    splits: whole(values.splits, '--splits', DEFAULT_FLYWHEEL.splits, 1),
+    devices: whole(values.devices, '--devices', DEFAULT_FLYWHEEL.devices, 3),
+    adversarial,
+    ...(values.photos !== undefined && { photos: whole(values.photos, '--photos', 0, 8) }),
+  };
+  return { json: values.json, options };
+}
+
+function parseCrowdOptions(args: string[]): { json: boolean; options: CrowdOptions } {
+  const { values } = parseArguments(args, {
+    json: { type: 'boolean', default: false },
+    seed: { type: 'string' },
+    photos: { type: 'string' },
+    devices: { type: 'string' },
+    adversarial: { type: 'string' },
+    spammers: { type: 'string' },
+  });
   const options: CrowdOptions = {
     seed: whole(values.seed, '--seed', DEFAULT_CROWD.seed, 0),
     photos: whole(values.photos, '--photos', DEFAULT_CROWD.photos, 1),

@@ -14,7 +14,6 @@ export const TrainingStatusSchema = z.enum(['running', 'published', 'refused', '
 export const TrainingDataSchema = z.object({
   photos: z.number().int(),
   trainPhotos: z.number().int(),
-  calibrationPhotos: z.number().int(),
   heldOutPhotos: z.number().int(),
   /** (photo, tag) labels used, after quarantined devices were excluded. */
   labels: z.number().int(),

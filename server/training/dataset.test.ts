@@ -57,8 +57,8 @@ describe('chooseHeadTags', () => {
 
   it('learns taught tags with enough train positives, never base tags, and keeps the current head tags', () => {
     const items = [
-      ...trainPhotos.slice(0, 3).map((id) => item(id, 'text:金毛', 0.9)),
-      ...trainPhotos.slice(0, 2).map((id) => item(id, 'text:猫', 0.9)),
+      ...trainPhotos.slice(0, 2).map((id) => item(id, 'text:金毛', 0.9)),
+      ...trainPhotos.slice(0, 1).map((id) => item(id, 'text:猫', 0.9)),
       ...trainPhotos.slice(0, 5).map((id) => item(id, 'dog', 0.9)),
       ...trainPhotos.slice(0, 5).map((id) => item(id, 'text:不', 0.1)),
     ];

@@ -16,7 +16,8 @@ import type { TrainingSet } from './types.ts';
 export const CONFIDENCE = 0.8;
 export const HARD_WEIGHT = 2;
 export const WEAK_NEGATIVE_WEIGHT = 0.3;
-export const MIN_POSITIVES = 3;
+/** Two photos are enough to try: the gate decides whether what was learned holds on held-out photos (three lost taught mAP in the flywheel). */
+export const MIN_POSITIVES = 2;
 /** repository.confidentItems(EVERY_ITEM) returns every item: training and the export read them all. */
 export const EVERY_ITEM = 0.5;
 

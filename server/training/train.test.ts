@@ -27,7 +27,7 @@ describe('train', () => {
   it('learns the tags the base models lack, calibrates them and publishes a first head', async () => {
     const stages = new Set<string>();
     const outcome = await train(input({ onProgress: (stage) => stages.add(stage) }));
-    expect(outcome.data).toMatchObject({ photos: 300, calibrationPhotos: 0, excludedDevices: 1, tags: ['text:tag0', 'text:tag1'], newTags: ['text:tag0', 'text:tag1'] });
+    expect(outcome.data).toMatchObject({ photos: 300, excludedDevices: 1, tags: ['text:tag0', 'text:tag1'], newTags: ['text:tag0', 'text:tag1'] });
     expect(outcome.data.trainPhotos + outcome.data.heldOutPhotos).toBe(300);
     expect(outcome.decision.publish).toBe(true);
     expect(outcome.candidate!.mAP).toBeGreaterThan(0.9);

@@ -136,8 +136,6 @@ function trainingData(input: TrainingInput, built: BuiltTrainingSet, trainPhotos
   return {
     photos: built.set.photoIds.length,
     trainPhotos,
-    // Thresholds come from out-of-fold scores of the train photos: no photo is set aside for them.
-    calibrationPhotos: 0,
     heldOutPhotos,
     labels: built.labels,
     hardExamples: built.hardExamples,

@@ -6,7 +6,7 @@ import type { GateDecision } from '../contract/training.ts';
  */
 
 /** Which part of the data a photo belongs to: fixed by its id, so held-out photos stay held out across runs. */
-export type Split = 'train' | 'calibration' | 'heldOut';
+export type Split = 'train' | 'heldOut';
 
 /**
  * Samples (one per photo) × tags. Row-major: x is n × dims, target and weight are n × tags.length.

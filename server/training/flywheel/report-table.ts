@@ -1,0 +1,70 @@
+import type { FlywheelReport, SummaryScores } from '../simulate-flywheel.ts';
+
+/** The report as people read it: a round-by-round table (mean ± sd over splits), the targets, and what the gate said. */
+export function formatFlywheelReport(report: FlywheelReport): string {
+  const { options, splits } = report;
+  const first = splits[0];
+  const header = [
+    `flywheel: ${report.photos} photos, ${options.splits} split(s) of ${first?.trainPhotos ?? 0} training / ${first?.heldOutPhotos ?? 0} held-out photos, seed ${options.seed}`,
+    `${options.devices} devices (${percent(options.adversarial)} adversarial), ${options.rounds} rounds, ${options.hide} hidden classes`,
+    ...splits.map((split) => `  split seed ${split.seed} hides: ${split.hidden.map((c) => `${c.name} ${c.zh} (${c.trainPositives}/${c.heldOutPositives})`).join(', ')}`),
+    '  (training/held-out photos with the class)',
+  ];
+  const rows: string[][] = [
+    ['round', 'photos fed', 'published', 'mAP', 'taught mAP', 'micro-F1'],
+    ...report.rounds.map((round) => [
+      round.round === 0 ? '0 (base)' : String(round.round),
+      round.round === 0 ? '0' : String(splits[0]?.rounds[round.round - 1]?.feedbackPhotos ?? ''),
+      round.round === 0 ? '' : `${round.published}/${splits.length}`,
+      ...metrics(round),
+    ]),
+    ['upper bound', 'all, true labels', '', ...metrics(report.upperBound)],
+  ];
+  const gate = splits.flatMap((split) =>
+    split.rounds.map((round) => `  seed ${split.seed} round ${round.round}: ${round.training.status}${round.training.publishedVersion ? ` ${round.training.publishedVersion}` : ''} — ${round.training.reasons.join('; ')}`),
+  );
+  const quarantine = (['careful', 'careless', 'adversarial'] as const).map((kind) => {
+    const devices = splits.reduce((sum, split) => sum + split.devices[kind].devices, 0);
+    const quarantined = splits.reduce((sum, split) => sum + split.devices[kind].quarantined, 0);
+    return `${kind} ${quarantined} of ${devices}`;
+  });
+  return [
+    ...header,
+    '',
+    ...table(rows),
+    '',
+    ...targets(report),
+    '',
+    'training runs (gate decisions):',
+    ...gate,
+    `quarantined at the end (all splits): ${quarantine.join(', ')}`,
+    `base recognition ${report.recognitionSeconds.toFixed(1)} s, whole run ${report.seconds.toFixed(1)} s`,
+    '',
+  ].join('\n');
+}
+
+function targets({ base, final, upperBound }: FlywheelReport): string[] {
+  const line = (what: string, value: number | null, target: string, met: boolean) =>
+    `${met ? 'met    ' : 'not met'}  ${what}: ${value === null ? 'n/a' : value.toFixed(3)} (target ${target})`;
+  const gain = final.mAP !== null && base.mAP !== null ? final.mAP - base.mAP : null;
+  const share = final.mAP !== null && upperBound.mAP ? final.mAP / upperBound.mAP : null;
+  return [
+    line('final mAP − base mAP', gain, '≥ 0.05', gain !== null && gain >= 0.05),
+    line('final taught mAP', final.taughtMAP, '≥ 0.5', final.taughtMAP !== null && final.taughtMAP >= 0.5),
+    line('final mAP / upper bound mAP', share, '≥ 0.9', share !== null && share >= 0.9),
+  ];
+}
+
+function metrics(scores: SummaryScores): string[] {
+  const cell = (mean: number | null, sd: number | null) => (mean === null ? 'n/a' : `${mean.toFixed(3)} ± ${(sd ?? 0).toFixed(3)}`);
+  return [cell(scores.mAP, scores.sd.mAP), cell(scores.taughtMAP, scores.sd.taughtMAP), cell(scores.microF1, scores.sd.microF1)];
+}
+
+function table(rows: readonly string[][]): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+}
+
+function percent(share: number): string {
+  return `${Math.round(share * 100)} %`;
+}

@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bundleDir, dataDir, requirePath } from '../../test/env.ts';
+import { simulateFlywheel } from './simulate-flywheel.ts';
+
+describe('simulateFlywheel', () => {
+  it('teaches the hidden classes through feedback, and the published head beats the base model on held-out photos', async () => {
+    const report = await simulateFlywheel({
+      data: requirePath(join(dataDir, 'coco-dev'), 'the coco-dev labelled set'),
+      bundleDir: requirePath(bundleDir, 'the built model bundle'),
+      seed: 1, hide: 3, rounds: 2, splits: 1, devices: 12, adversarial: 0, photos: 64,
+    });
+    const [split] = report.splits;
+    expect(split.hidden).toHaveLength(3);
+    // Hidden means hidden: the base model cannot rank a hidden class at all.
+    expect(report.base.taughtMAP).toBe(0);
+    expect(split.rounds.map((round) => round.training.status)).toContain('published');
+    // Devices downloaded the published version: the final evaluation runs on it, not on the built bundle.
+    expect(split.rounds.at(-1)!.version).not.toBe(split.baseVersion);
+    expect(report.final.mAP!).toBeGreaterThan(report.base.mAP!);
+    expect(report.final.taughtMAP!).toBeGreaterThan(0);
+    expect(report.rounds.map((round) => round.round)).toEqual([0, 1, 2]);
+  }, 180_000);
+});

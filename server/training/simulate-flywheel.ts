@@ -1,0 +1,114 @@
+import { seededRandom } from '../consensus/random.ts';
+import { recognizeBase } from './flywheel/base-recognition.ts';
+import type { Scores } from './flywheel/evaluate.ts';
+import { runSplit, type SplitReport } from './flywheel/run-split.ts';
+import { readYoloDataset } from './yolo-dataset.ts';
+
+/**
+ * The flywheel simulation (issue 6, "The proof"): the whole loop — recognition, feedback, sync,
+ * consensus, training, gate, update — against the real server code in this process, on a YOLO
+ * folder whose most frequent classes are hidden from the base models so that people must teach
+ * them. Several random splits give mean ± sd.
+ */
+
+export interface FlywheelOptions {
+  /** A YOLO-labelled folder (server/training/yolo-dataset.ts) with COCO class names. */
+  data: string;
+  /** The built bundle whose base models the phones run. */
+  bundleDir: string;
+  seed: number;
+  /** Classes hidden from the base models (the most frequent ones of the training photos, "person" excepted). */
+  hide: number;
+  rounds: number;
+  splits: number;
+  devices: number;
+  /** Share of devices that are adversaries. */
+  adversarial: number;
+  /** Use only this many photos (a seeded sample), or all when absent. */
+  photos?: number;
+  onProgress?: (message: string) => void;
+}
+
+export const DEFAULT_FLYWHEEL = { seed: 1, hide: 10, rounds: 3, splits: 3, devices: 30, adversarial: 0 } as const;
+
+/** A metric over the splits: mean and sample standard deviation (0 for one split), null when no split had it. */
+export interface Spread {
+  mean: number | null;
+  sd: number | null;
+}
+
+export interface SummaryScores {
+  mAP: number | null;
+  taughtMAP: number | null;
+  microF1: number | null;
+  sd: { mAP: number | null; taughtMAP: number | null; microF1: number | null };
+}
+
+export interface FlywheelReport {
+  options: Omit<FlywheelOptions, 'onProgress'>;
+  photos: number;
+  base: SummaryScores;
+  final: SummaryScores;
+  upperBound: SummaryScores;
+  /** Per round, over the splits; round 0 is the base model. */
+  rounds: (SummaryScores & { round: number; published: number })[];
+  splits: SplitReport[];
+  /** Seconds spent on base recognition and on the whole run. */
+  recognitionSeconds: number;
+  seconds: number;
+}
+
+export async function simulateFlywheel(options: FlywheelOptions): Promise<FlywheelReport> {
+  const started = performance.now();
+  const dataset = await readYoloDataset(options.data);
+  const images = options.photos === undefined ? dataset.images : sample(dataset.images, options.photos, options.seed);
+  options.onProgress?.(`recognising ${images.length} photos with the base models`);
+  const base = await recognizeBase(images, options.bundleDir);
+  const recognitionSeconds = (performance.now() - started) / 1000;
+  const splits: SplitReport[] = [];
+  for (let s = 0; s < options.splits; s++) {
+    splits.push(await runSplit(base.photos, dataset.names, { ...options, seed: options.seed + s * 7919 }));
+  }
+  const finalOf = (split: SplitReport) => split.rounds.at(-1)?.scores ?? split.base;
+  const { onProgress: _, ...shown } = options;
+  return {
+    options: shown,
+    photos: images.length,
+    base: summarise(splits.map((split) => split.base)),
+    final: summarise(splits.map(finalOf)),
+    upperBound: summarise(splits.map((split) => split.upperBound)),
+    rounds: Array.from({ length: options.rounds + 1 }, (_, round) => ({
+      round,
+      published: round === 0 ? 0 : splits.filter((split) => split.rounds[round - 1].training.status === 'published').length,
+      ...summarise(splits.map((split) => (round === 0 ? split.base : split.rounds[round - 1].scores))),
+    })),
+    splits,
+    recognitionSeconds,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+function summarise(scores: readonly (Scores | null)[]): SummaryScores {
+  const of = (metric: keyof Scores) => spread(scores.map((s) => s?.[metric] ?? null));
+  const mAP = of('mAP');
+  const taughtMAP = of('taughtMAP');
+  const microF1 = of('microF1');
+  return { mAP: mAP.mean, taughtMAP: taughtMAP.mean, microF1: microF1.mean, sd: { mAP: mAP.sd, taughtMAP: taughtMAP.sd, microF1: microF1.sd } };
+}
+
+export function spread(values: readonly (number | null)[]): Spread {
+  const known = values.filter((value): value is number => value !== null);
+  if (known.length === 0) return { mean: null, sd: null };
+  const mean = known.reduce((sum, value) => sum + value, 0) / known.length;
+  const variance = known.length < 2 ? 0 : known.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (known.length - 1);
+  return { mean, sd: Math.sqrt(variance) };
+}
+
+/** `n` images chosen by the seed, in their folder order. */
+function sample<T>(items: readonly T[], n: number, seed: number): T[] {
+  if (n >= items.length) return [...items];
+  const random = seededRandom(seed);
+  const keys = items.map((item) => ({ item, key: random.next() }));
+  const chosen = new Set(keys.sort((a, b) => a.key - b.key).slice(0, n).map(({ item }) => item));
+  return items.filter((item) => chosen.has(item));
+}
