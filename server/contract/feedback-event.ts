@@ -70,6 +70,27 @@ export const FeedbackRetractedEventSchema = z.strictObject({
   retracts: z.uuid(),
 });
 
+/** Longest text line an event may carry (characters). */
+export const MAX_TEXT_LINE = 500;
+
+/** A point in pixels of the upright photo. */
+const PointSchema = z.tuple([z.number().finite(), z.number().finite()]);
+
+/**
+ * A line of text the OCR read, judged by the person: `corrected` is what the line really says
+ * (equal to `original` when they confirmed it as read). Carries no tag: consensus ignores it.
+ */
+export const TextCorrectedEventSchema = z.strictObject({
+  ...EventBase,
+  type: z.literal('text-corrected'),
+  original: z.string().max(MAX_TEXT_LINE),
+  corrected: z.string().max(MAX_TEXT_LINE),
+  /** The line's four corners, clockwise from its top left. */
+  box: z.array(PointSchema).length(4),
+  /** The OCR's confidence in `original`. */
+  score: z.number().min(0).max(1).optional(),
+});
+
 /** Outside the base64 alphabet (padding is checked apart). A negated class: V8 runs it several times faster than an anchored one. */
 const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
 
@@ -86,7 +107,13 @@ function base64Bytes(text: string): number {
  * (with `atob`), the biggest cost of validating a sync batch, and cannot check the length.
  */
 export const FeedbackEventSchema = z
-  .discriminatedUnion('type', [TagVerdictEventSchema, TagAddedEventSchema, PhotoConfirmedEventSchema, FeedbackRetractedEventSchema])
+  .discriminatedUnion('type', [
+    TagVerdictEventSchema,
+    TagAddedEventSchema,
+    PhotoConfirmedEventSchema,
+    FeedbackRetractedEventSchema,
+    TextCorrectedEventSchema,
+  ])
   .superRefine(({ embedding, dims }, context) => {
     if (embedding === undefined && dims === undefined) return;
     if (embedding === undefined || dims === undefined) {
