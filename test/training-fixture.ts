@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { seededRandom } from '../server/seeded-random.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FeedbackEvent } from '../server/contract/feedback-event.ts';
@@ -38,13 +39,8 @@ export function writeBuiltBundle(dir: string, version = 'b1'): void {
 
 /** Seeded uniform numbers in [−1, 1): the same photos for every run of a test. */
 function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * 2 - 1;
-  };
+  const source = seededRandom(seed);
+  return () => source.next() * 2 - 1;
 }
 
 /**

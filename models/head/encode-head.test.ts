@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../server/consensus/random.ts';
+import { seededRandom } from '../../server/seeded-random.ts';
 import { createNodeBackend } from '../../server/inference/ort-node-backend.ts';
 import { loadWarnings } from '../convert/ort-run.ts';
 import { decodeHead, encodeHead, HEAD_INPUT, HEAD_OUTPUT } from './encode-head.ts';

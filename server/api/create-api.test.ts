@@ -73,7 +73,7 @@ describe('GET /api/v1/openapi.json', () => {
     expect(Object.keys(document.paths['/api/v1/sync'].post.responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '429', '500']);
     expect(document.paths['/api/v1/sync'].post.security).toEqual([{ deviceToken: [] }]);
     expect(document.paths['/api/v1/admin/stats'].get.security).toEqual([{ adminToken: [] }]);
-    expect(document.components.schemas.FeedbackEvent.oneOf).toHaveLength(4);
+    expect(document.components.schemas.FeedbackEvent.oneOf).toHaveLength(5);
     for (const [, pointer] of text.matchAll(/"\$ref":"#\/([^"]+)"/g)) {
       const target = pointer.split('/').reduce((node: Record<string, unknown> | undefined, key) => node?.[key] as Record<string, unknown>, document);
       expect(target, pointer).toBeDefined();

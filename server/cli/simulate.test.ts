@@ -32,3 +32,15 @@ describe('wanwu simulate crowd', () => {
     expect(bad.stderr).toContain('usage: wanwu simulate crowd');
   });
 });
+
+describe('wanwu simulate flywheel', () => {
+  it('needs a YOLO folder, and says what is wrong with one that is not', async () => {
+    const missing = await wanwu(['simulate', 'flywheel']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--data YOLO_DIR is required');
+    const notYolo = await wanwu(['simulate', 'flywheel', '--data', repoRoot]);
+    expect(notYolo.code).toBe(1);
+    expect(notYolo.stderr).toContain(`${repoRoot} has no names.txt`);
+    expect(notYolo.stderr).not.toContain('    at ');
+  });
+});

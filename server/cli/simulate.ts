@@ -3,6 +3,7 @@ import { DEFAULT_CROWD, simulateCrowd, type CrowdOptions, type CrowdReport } fro
 import { serverPaths } from '../paths.ts';
 import { formatFlywheelReport } from '../training/flywheel/report-table.ts';
 import { DEFAULT_FLYWHEEL, simulateFlywheel, type FlywheelOptions } from '../training/simulate-flywheel.ts';
+import { DatasetError } from '../training/yolo-dataset.ts';
 import { UsageError, type Command } from './command.ts';
 
 /**
@@ -25,7 +26,14 @@ export const simulate: Command = {
     }
     if (name === 'flywheel') {
       const { json, options } = parseFlywheelOptions(rest);
-      const report = await simulateFlywheel({ ...options, onProgress: (message) => process.stderr.write(`${message}\n`) });
+      let report;
+      try {
+        report = await simulateFlywheel({ ...options, onProgress: (message) => process.stderr.write(`${message}\n`) });
+      } catch (error) {
+        if (!(error instanceof DatasetError)) throw error;
+        process.stderr.write(`wanwu simulate: ${error.message}\n`);
+        return 1;
+      }
       process.stdout.write(json ? `${JSON.stringify(report)}\n` : formatFlywheelReport(report));
       return 0;
     }

@@ -1,5 +1,5 @@
 import { aggregate } from './aggregate.ts';
-import { seededRandom, type Random } from './random.ts';
+import { seededRandom, type Random } from '../seeded-random.ts';
 import type { ModelScore, QuarantineReason, Vote } from './types.ts';
 
 export interface CrowdOptions {

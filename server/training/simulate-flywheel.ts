@@ -1,4 +1,4 @@
-import { seededRandom } from '../consensus/random.ts';
+import { seededRandom } from '../seeded-random.ts';
 import { recognizeBase } from './flywheel/base-recognition.ts';
 import type { Scores } from './flywheel/evaluate.ts';
 import { runSplit, type SplitReport } from './flywheel/run-split.ts';

@@ -1,4 +1,4 @@
-import { seededRandom } from './seeded-random.ts';
+import { seededRandom } from '../seeded-random.ts';
 import { splitOf } from './split.ts';
 import type { TrainingSet } from './types.ts';
 
@@ -17,15 +17,15 @@ export interface SyntheticOptions {
 }
 
 export function syntheticSet({ samples, dims, tags, seed = 1, separation = 3 }: SyntheticOptions): TrainingSet {
-  const uniform = seededRandom(seed);
-  const normal = gaussian(uniform);
+  const random = seededRandom(seed);
+  const normal = random.normal;
   const centres = new Float32Array(tags * dims).map(() => (normal() * separation) / Math.sqrt(dims));
   const x = new Float32Array(samples * dims).map(() => normal());
   const target = new Float32Array(samples * tags);
   for (let row = 0; row < samples; row++) {
-    const shown = 1 + Math.floor(uniform() * 3);
+    const shown = 1 + random.below(3);
     for (let k = 0; k < shown; k++) {
-      const t = Math.floor(uniform() * tags);
+      const t = random.below(tags);
       if (target[row * tags + t] === 1) continue;
       target[row * tags + t] = 1;
       for (let d = 0; d < dims; d++) x[row * dims + d] += centres[t * dims + d];
@@ -41,9 +41,4 @@ export function syntheticSet({ samples, dims, tags, seed = 1, separation = 3 }: 
     target,
     weight: new Float32Array(samples * tags).fill(1),
   };
-}
-
-/** Seeded standard normals (Box–Muller). */
-function gaussian(uniform: () => number): () => number {
-  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 }

@@ -1,6 +1,6 @@
 import type { TagHead, TrainingSet, TrainOptions } from './types.ts';
 import { createGradientKernel, gatherRows } from './linear-kernels.ts';
-import { seededRandom } from './seeded-random.ts';
+import { seededRandom, type Random } from '../seeded-random.ts';
 
 /**
  * Weighted multi-label logistic regression with an L2 penalty, one independent classifier per tag
@@ -169,10 +169,10 @@ class AdamState {
   }
 }
 
-function shuffled(rows: readonly number[], random: () => number): number[] {
+function shuffled(rows: readonly number[], random: Random): number[] {
   const order = [...rows];
   for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
+    const j = random.below(i + 1);
     [order[i], order[j]] = [order[j], order[i]];
   }
   return order;

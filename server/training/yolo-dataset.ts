@@ -20,9 +20,18 @@ export interface YoloDataset {
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.gif']);
 
+/** The folder is not a YOLO-labelled set: the message says what is wrong, for people to fix. */
+export class DatasetError extends Error {
+  override readonly name = 'DatasetError';
+}
+
 export async function readYoloDataset(dir: string): Promise<YoloDataset> {
-  const names = (await readFile(join(dir, 'names.txt'), 'utf8')).split('\n').map((line) => line.trim()).filter(Boolean);
-  const files = (await readdir(join(dir, 'images'))).filter((file) => IMAGE_EXTENSIONS.has(extname(file).toLowerCase())).sort();
+  const notYolo = (what: string) => (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') throw new DatasetError(`${dir} has no ${what}: a YOLO folder holds images/, labels/ and names.txt`);
+    throw error;
+  };
+  const names = (await readFile(join(dir, 'names.txt'), 'utf8').catch(notYolo('names.txt'))).split('\n').map((line) => line.trim()).filter(Boolean);
+  const files = (await readdir(join(dir, 'images')).catch(notYolo('images/ folder'))).filter((file) => IMAGE_EXTENSIONS.has(extname(file).toLowerCase())).sort();
   const images = await Promise.all(
     files.map(async (file) => {
       const labels = await readFile(join(dir, 'labels', `${parse(file).name}.txt`), 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -43,7 +52,7 @@ export function classesInLabels(text: string, names: readonly string[], file = '
     const fields = line.trim().split(/\s+/);
     const index = Number(fields[0]);
     if (fields.length !== 5 || !Number.isInteger(index) || !(index in names)) {
-      throw new Error(`${file}: line ${i + 1} is not "class cx cy w h" with a class in names.txt: ${line}`);
+      throw new DatasetError(`${file}: line ${i + 1} is not "class cx cy w h" with a class in names.txt: ${line}`);
     }
     classes.add(names[index]);
   }

@@ -1,5 +1,5 @@
 import type { TagOrigin, TagRef, Verdict } from '../../contract/feedback-event.ts';
-import type { Random } from '../../consensus/random.ts';
+import type { Random } from '../../seeded-random.ts';
 import type { Tag } from '../../../models/pipeline/types.ts';
 import type { SimClass } from './label-space.ts';
 

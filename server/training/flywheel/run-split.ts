@@ -1,4 +1,4 @@
-import { seededRandom, type Random } from '../../consensus/random.ts';
+import { seededRandom, type Random } from '../../seeded-random.ts';
 import type { FeedbackEvent } from '../../contract/feedback-event.ts';
 import type { BasePhoto } from './base-recognition.ts';
 import type { DeviceKind, PhotoTruth } from './device-behaviour.ts';

@@ -1,6 +1,6 @@
 import { verifyBundleFile } from '../../../models/pipeline/bundle.ts';
 import type { HeadEntry, Manifest } from '../../../models/pipeline/manifest.ts';
-import type { Random } from '../../consensus/random.ts';
+import type { Random } from '../../seeded-random.ts';
 import type { FeedbackEvent } from '../../contract/feedback-event.ts';
 import type { BasePhoto } from './base-recognition.ts';
 import { actsOnPhoto, type DeviceKind, type PhotoTruth } from './device-behaviour.ts';
