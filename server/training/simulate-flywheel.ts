@@ -29,7 +29,7 @@ export interface FlywheelOptions {
   onProgress?: (message: string) => void;
 }
 
-export const DEFAULT_FLYWHEEL = { seed: 1, hide: 10, rounds: 3, splits: 3, devices: 30, adversarial: 0 } as const;
+export const DEFAULT_FLYWHEEL = { seed: 1, hide: 10, rounds: 3, splits: 10, devices: 30, adversarial: 0 } as const;
 
 /** A metric over the splits: mean and sample standard deviation (0 for one split), null when no split had it. */
 export interface Spread {
