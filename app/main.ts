@@ -6,6 +6,7 @@ import { chooseLanguage } from './i18n/language.ts';
 import { createInferenceClient } from './inference/client.ts';
 import { AppState } from './state/app-state.svelte.ts';
 import { modelUpdateContext, ModelUpdateState } from './state/model-update.svelte.ts';
+import { readTextContext, ReadTextState } from './state/read-text.svelte.ts';
 import { syncContext, SyncState } from './state/sync-state.svelte.ts';
 import { openDatabase } from './store/schema.ts';
 import { createLocalStore } from './store/store.ts';
@@ -32,10 +33,15 @@ const client = createInferenceClient({
   },
 });
 const updates = new ModelUpdateState(client, db);
-const app = new AppState(client, createLocalStore(db, { onqueued: () => triggers.soon() }), () => wantedTags(db));
+const readText = new ReadTextState(client, db);
+const app = new AppState(client, createLocalStore(db, { onqueued: () => triggers.soon() }), () => wantedTags(db), readText);
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
-mount(App, { target, props: { app, i18n }, context: new Map<symbol, unknown>([...syncContext(new SyncState(db, triggers)), ...modelUpdateContext(updates)]) });
+mount(App, {
+  target,
+  props: { app, i18n },
+  context: new Map<symbol, unknown>([...syncContext(new SyncState(db, triggers)), ...modelUpdateContext(updates), ...readTextContext(readText)]),
+});
 // The service worker makes the app work offline; new versions take over by themselves. It is
 // registered once the models are loaded, so that its precache finds the 14 MB runtime in the HTTP
 // cache instead of downloading it a second time beside the worker.

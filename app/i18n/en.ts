@@ -199,4 +199,22 @@ export const en: Messages = {
   modelPrevious: 'Kept to fall back to',
   modelNoPrevious: 'none',
   // -- end model update --
+  // -- read text --
+  textTitle: 'Text found',
+  textRead: 'Read text',
+  textDownloading: (loaded, total) => `Downloading the text models: ${loaded} of ${total} MB`,
+  textReading: 'Reading the text…',
+  textNone: 'No text found in this photo',
+  textFailed: 'The text could not be read.',
+  textCopy: 'Copy',
+  textCopied: 'Copied',
+  textConfirm: 'Text is right',
+  textEdit: 'Correct this line',
+  textSave: 'Save',
+  textConfirmed: 'Confirmed',
+  textCorrected: (original) => `Corrected (read as “${original}”)`,
+  textNotKept: 'This could not be saved on the device.',
+  settingsReadText: 'Read text',
+  settingsReadTextHint: 'The first time, about 16 MB of text models download; then it works offline. When on, every new photo is read after its tags.',
+  // -- end read text --
 };

@@ -181,4 +181,26 @@ export interface Messages {
   modelPrevious: string;
   modelNoPrevious: string;
   // -- end model update --
+  // -- read text --
+  textTitle: string;
+  textRead: string;
+  /** The OCR models' first download, in MB. */
+  textDownloading: (loaded: string, total: string) => string;
+  textReading: string;
+  textNone: string;
+  textFailed: string;
+  textCopy: string;
+  textCopied: string;
+  /** The ✓ button's name: the line says what was read. */
+  textConfirm: string;
+  /** The input's name: what the line really says. */
+  textEdit: string;
+  textSave: string;
+  textConfirmed: string;
+  /** A corrected line, with what the OCR had read. */
+  textCorrected: (original: string) => string;
+  textNotKept: string;
+  settingsReadText: string;
+  settingsReadTextHint: string;
+  // -- end read text --
 }

@@ -199,4 +199,22 @@ export const zhCN: Messages = {
   modelPrevious: '保留的上一版本',
   modelNoPrevious: '无',
   // -- end model update --
+  // -- read text --
+  textTitle: '识别到的文字',
+  textRead: '读取文字',
+  textDownloading: (loaded, total) => `正在下载文字识别模型：${loaded} / ${total} MB`,
+  textReading: '正在读取文字…',
+  textNone: '这张照片里没有找到文字',
+  textFailed: '无法读取文字。',
+  textCopy: '复制',
+  textCopied: '已复制',
+  textConfirm: '文字正确',
+  textEdit: '更正这行文字',
+  textSave: '保存',
+  textConfirmed: '已确认',
+  textCorrected: (original) => `已更正（原识别为「${original}」）`,
+  textNotKept: '无法保存在设备上。',
+  settingsReadText: '识别文字',
+  settingsReadTextHint: '第一次使用时下载约 16 MB 的文字识别模型，之后离线可用。开启后，每张新照片会在识别标签之后读取文字。',
+  // -- end read text --
 };

@@ -1,6 +1,6 @@
 import { verifyBundleFile } from '../../models/pipeline/bundle.ts';
 import { RecognitionError } from '../../models/pipeline/errors.ts';
-import { parseManifest, type BundleFile, type Manifest } from '../../models/pipeline/manifest.ts';
+import { allBundleFiles, parseManifest, type BundleFile, type Manifest } from '../../models/pipeline/manifest.ts';
 import { MANIFEST_CACHE, MANIFEST_URL, MODEL_CACHE, modelCacheKey, modelFileUrl } from '../pwa/caches.ts';
 import { BundleRefusedError } from './model-updates.ts';
 import type { DownloadProgress } from './protocol.ts';
@@ -23,32 +23,41 @@ export async function fetchCurrentManifest(): Promise<Manifest> {
   }
 }
 
+/** A bundle's recognition files (its OCR files come only when asked for: loadModelFiles with `manifest.ocr.files`). */
+export function loadBundleFiles(manifest: Manifest, onProgress: (progress: DownloadProgress) => void): Promise<Record<string, Uint8Array>> {
+  return loadModelFiles(manifest.version, manifest.files, onProgress);
+}
+
 /**
- * A bundle's files, each verified by sha256: from the cache when a file with that hash is there
- * (whichever version brought it), else downloaded with byte progress and then cached. Verified
- * files go into Cache Storage, so one online visit is enough to work offline.
+ * Files of a bundle version, each verified by sha256: from the cache when a file with that hash is
+ * there (whichever version brought it), else downloaded with byte progress and then cached.
+ * Verified files go into Cache Storage, so one online visit is enough to work offline.
  */
-export async function loadBundleFiles(manifest: Manifest, onProgress: (progress: DownloadProgress) => void): Promise<Record<string, Uint8Array>> {
-  const total = manifest.files.reduce((sum, file) => sum + file.bytes, 0);
+export async function loadModelFiles(
+  version: string,
+  files: readonly BundleFile[],
+  onProgress: (progress: DownloadProgress) => void,
+): Promise<Record<string, Uint8Array>> {
+  const total = files.reduce((sum, file) => sum + file.bytes, 0);
   let loaded = 0;
   onProgress({ loaded, total });
   const cache = await openCache(MODEL_CACHE);
   const contents = await Promise.all(
-    manifest.files.map((file) =>
-      loadFile(manifest.version, file, cache, (bytes) => {
+    files.map((file) =>
+      loadFile(version, file, cache, (bytes) => {
         loaded += bytes;
         onProgress({ loaded, total });
       }),
     ),
   );
-  return Object.fromEntries(manifest.files.map((file, i) => [file.path, contents[i]]));
+  return Object.fromEntries(files.map((file, i) => [file.path, contents[i]]));
 }
 
-/** Drops every cached model file that none of `keep` uses (older versions, copies cached by URL before files were kept by hash). */
+/** Drops every cached model file that none of `keep` uses, OCR files included (older versions, copies cached by URL before files were kept by hash). */
 export async function pruneModelFiles(keep: readonly Manifest[]): Promise<void> {
   const cache = await openCache(MODEL_CACHE);
   if (!cache) return;
-  const wanted = new Set(keep.flatMap((manifest) => manifest.files.map((file) => new URL(modelCacheKey(file), location.href).href)));
+  const wanted = new Set(keep.flatMap((manifest) => allBundleFiles(manifest).map((file) => new URL(modelCacheKey(file), location.href).href)));
   const stale = (await cache.keys()).filter((request) => !wanted.has(request.url));
   await Promise.all(stale.map((request) => cache.delete(request)));
 }

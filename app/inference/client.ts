@@ -1,4 +1,5 @@
 import { RecognitionError } from '../../models/pipeline/errors.ts';
+import type { TextReading } from '../../models/pipeline/ocr/text-reader.ts';
 import type { Recognition } from '../../models/pipeline/types.ts';
 import type { UpdateOutcome } from './model-updates.ts';
 import type { DownloadProgress, LoadedModels, ModelChange, WorkerRequest, WorkerResponse } from './protocol.ts';
@@ -13,6 +14,8 @@ export interface InferenceClient {
   update(onProgress?: (progress: DownloadProgress) => void): Promise<UpdateOutcome>;
   /** Recognises one photo; rejects with a RecognitionError (it has `.code`). `bytes` stays usable. */
   recognize(bytes: ArrayBuffer, options?: { minScore?: number }): Promise<Recognition>;
+  /** Reads the text in one photo; the first call downloads (with progress), verifies and loads the OCR models. */
+  readText(bytes: ArrayBuffer, onProgress?: (progress: DownloadProgress) => void): Promise<TextReading>;
   dispose(): void;
 }
 
@@ -48,6 +51,7 @@ export function createInferenceClient({ preferWebGPU = true, onModelChange }: In
       const { version, previous, provider, threads, vocabulary } = data;
       call.resolve({ version, previous, provider, threads, vocabulary } satisfies LoadedModels);
     } else if (data.type === 'updated') call.resolve(data.outcome);
+    else if (data.type === 'textRead') call.resolve(data.reading);
     else call.resolve(data.recognition);
   };
   // The worker script itself failed (e.g. offline before anything was cached): nothing can answer.
@@ -74,6 +78,7 @@ export function createInferenceClient({ preferWebGPU = true, onModelChange }: In
     update: (onProgress) => call<UpdateOutcome>({ type: 'update' }, onProgress),
     // Copied, not transferred: callers (the benchmark) may send the same buffer again.
     recognize: (bytes, options = {}) => call<Recognition>({ type: 'recognize', bytes, minScore: options.minScore }),
+    readText: (bytes, onProgress) => call<TextReading>({ type: 'readText', bytes }, onProgress),
     dispose() {
       worker.terminate();
       failAll(new RecognitionError('inference-failed', 'The inference client was disposed'));

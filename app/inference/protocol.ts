@@ -1,5 +1,6 @@
 import type { ErrorData } from '../../models/pipeline/errors.ts';
 import type { VocabularyTag } from '../../models/pipeline/manifest.ts';
+import type { TextReading } from '../../models/pipeline/ocr/text-reader.ts';
 import type { Recognition } from '../../models/pipeline/types.ts';
 import type { ModelSwitch, UpdateOutcome } from './model-updates.ts';
 import type { WebProvider } from './ort-web-backend.ts';
@@ -29,7 +30,9 @@ export interface ModelChange extends ModelSwitch {
 export type WorkerRequest =
   | { id: number; type: 'load'; preferWebGPU: boolean }
   | { id: number; type: 'update' }
-  | { id: number; type: 'recognize'; bytes: ArrayBuffer; minScore?: number };
+  | { id: number; type: 'recognize'; bytes: ArrayBuffer; minScore?: number }
+  /** Reads the text in a photo; the first time, the OCR files download (with `progress`) and load. */
+  | { id: number; type: 'readText'; bytes: ArrayBuffer };
 
 /**
  * Worker → page. Errors travel as data, never as thrown objects. A `changed` message comes before
@@ -42,4 +45,5 @@ export type WorkerResponse =
   | ({ id: number; type: 'loaded' } & LoadedModels)
   | { id: number; type: 'updated'; outcome: UpdateOutcome }
   | { id: number; type: 'recognized'; recognition: Recognition }
+  | { id: number; type: 'textRead'; reading: TextReading }
   | { id: number; type: 'failed'; error: ErrorData };

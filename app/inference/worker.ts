@@ -1,18 +1,21 @@
 /// <reference lib="webworker" />
 import { RecognitionError, toErrorData } from '../../models/pipeline/errors.ts';
-import type { Manifest } from '../../models/pipeline/manifest.ts';
+import type { Manifest, OcrEntry } from '../../models/pipeline/manifest.ts';
+import { createTextReader, type TextReader } from '../../models/pipeline/ocr/text-reader.ts';
 import { createRecognizer, type Recognizer } from '../../models/pipeline/recognize.ts';
 import { openDatabase } from '../store/schema.ts';
-import { fetchCurrentManifest, loadBundleFiles, pruneModelFiles } from './bundle-loader.ts';
+import { fetchCurrentManifest, loadBundleFiles, loadModelFiles, pruneModelFiles } from './bundle-loader.ts';
 import { decodeImage } from './decode-image.ts';
 import { createInstalledModels } from './installed-models.ts';
+import { createOcrLoader } from './ocr-loader.ts';
 import { createModelManager, type BundleFiles, type ModelManager, type ModelSwitch } from './model-updates.ts';
 import { createWebBackend, type WebBackend } from './ort-web-backend.ts';
 import type { LoadedModels, WorkerRequest, WorkerResponse } from './protocol.ts';
 
 /**
  * The inference worker: starts on the installed bundle (downloading and verifying it the first
- * time), updates to the server's in the background, and recognises photos one at a time.
+ * time), updates to the server's in the background, and recognises photos one at a time. It reads
+ * text too, with OCR models it loads the first time it is asked to.
  */
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -23,6 +26,7 @@ interface Runner extends Recognizer {
 
 let manager: ModelManager<Runner> | undefined;
 let loading: Promise<ModelSwitch | null> | undefined;
+const ocr = createOcrLoader({ files: loadModelFiles, create: (entry, files) => startReader(entry, files) });
 
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   void handle(event.data);
@@ -50,6 +54,10 @@ async function handle(request: WorkerRequest): Promise<void> {
       const outcome = await models.update(onProgress);
       if (outcome.outcome === 'switched') announce(models, outcome.change);
       post({ id, type: 'updated', outcome });
+    } else if (request.type === 'readText') {
+      const models = await ready();
+      const reader = await ocr.reader(models.active().manifest, onProgress);
+      post({ id, type: 'textRead', reading: await reader.read(new Uint8Array(request.bytes)) });
     } else {
       const models = await ready();
       const { recognition, change } = await models.recognize(new Uint8Array(request.bytes), { minScore: request.minScore });
@@ -99,4 +107,17 @@ async function start(manifest: Manifest, files: BundleFiles, preferWebGPU: boole
 async function startOn(manifest: Manifest, files: BundleFiles, preferWebGPU: boolean): Promise<Runner> {
   const backend = await createWebBackend({ preferWebGPU });
   return { ...(await createRecognizer({ backend, manifest, files, decode: decodeImage })), backend };
+}
+
+/** On the recognizer's backend (the same onnxruntime build); on WASM when WebGPU cannot build the OCR models. */
+async function startReader(entry: OcrEntry, files: Record<string, Uint8Array>): Promise<TextReader> {
+  const { backend } = (await ready()).active().runner;
+  const build = (on: WebBackend) => createTextReader({ backend: on, entry, files, decode: decodeImage });
+  if (backend.provider === 'wasm') return build(backend);
+  try {
+    return await build(backend);
+  } catch (error) {
+    console.warn('Wanwu: WebGPU failed to load the OCR models, using WASM instead', error);
+    return build(await createWebBackend({ preferWebGPU: false }));
+  }
 }

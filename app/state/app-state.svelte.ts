@@ -8,6 +8,8 @@ import { preparePhoto } from '../photos/prepare-photo.ts';
 import type { LocalStore, PreparedPhoto, TagNames } from '../store/local-store.ts';
 import { createTagIndex, type TagIndex } from '../tags/tag-search.ts';
 import { PhotoSession } from './photo-session.svelte.ts';
+import type { ReadTextState } from './read-text.svelte.ts';
+import { TextSession } from './text-session.svelte.ts';
 
 export type AppStatus = 'loading' | 'ready' | 'working' | 'done' | 'error';
 
@@ -36,11 +38,13 @@ export class AppState {
   /**
    * @param wanted The tags the server wants answers about (from the last sync); the quick question
    * asks about them first.
+   * @param readText Reading text in photos; without it the result screen has no text section.
    */
   constructor(
     private readonly client: InferenceClient,
     readonly store: LocalStore,
     private readonly wanted: () => Promise<ReadonlySet<string>> = async () => new Set(),
+    private readonly readText?: ReadTextState,
   ) {
     this.#remembered = store.correctedExamples().then(
       (examples) => examples.forEach((example) => this.#memory.upsert(example)),
@@ -101,6 +105,8 @@ export class AppState {
       if (ticket !== this.#latest) return session.dispose();
       this.#show(session);
       this.status = 'done';
+      // After the tags, never before them; a failure shows in the text section only.
+      if (this.readText?.enabled) void session.text?.read();
     } catch (error) {
       if (ticket === this.#latest) this.fail(error);
     }
@@ -121,12 +127,15 @@ export class AppState {
       if (ticket !== this.#latest) return;
       const { model, provider, tags, embedding, timings } = recognition;
       const image = photo.image ?? photo.thumbnail;
+      const text = await this.#text(photoId, photo.image, model);
+      if (ticket !== this.#latest) return;
       this.#show(
         this.#session({
           url: image ? URL.createObjectURL(image) : '',
           recognition: { model, provider, width: photo.width, height: photo.height, tags, embedding, timings },
           photoId,
           feedback,
+          text,
         }),
       );
       this.status = 'done';
@@ -180,10 +189,12 @@ export class AppState {
       const photo = await this.store.savePhoto(prepared, shown);
       const feedback = await this.store.photoFeedback(photo.id);
       const recognition = { ...shown, width: photo.width, height: photo.height };
-      return this.#session({ url: URL.createObjectURL(prepared.image), recognition, photoId: photo.id, feedback, question });
+      const text = await this.#text(photo.id, prepared.image, result.model);
+      return this.#session({ url: URL.createObjectURL(prepared.image), recognition, photoId: photo.id, feedback, question, text });
     } catch (error) {
       console.warn('Wanwu: the photo could not be kept', error);
-      return this.#session({ url: URL.createObjectURL(file), recognition: { ...result, tags }, photoId: null, storageError: error });
+      const text = await this.#text(null, file, result.model);
+      return this.#session({ url: URL.createObjectURL(file), recognition: { ...result, tags }, photoId: null, storageError: error, text });
     }
   }
 
@@ -199,6 +210,19 @@ export class AppState {
         if (example.labels.some(({ tag }) => 'text' in tag && !this.tagIndex?.named(tag.text))) void this.#refreshTagIndex();
       },
     });
+  }
+
+  /** The photo's text section: an earlier reading of the same photo and its judgements come back with it. */
+  async #text(photoId: string | null, image: Blob | null, model: string): Promise<TextSession | null> {
+    if (!this.readText) return null;
+    const [saved, feedback] = photoId
+      ? await Promise.all([this.store.savedText(photoId), this.store.textFeedback(photoId)]).catch((error: unknown) => {
+          // Without them the text can still be read again.
+          console.warn('Wanwu: the saved text cannot be read', error);
+          return [undefined, undefined];
+        })
+      : [undefined, undefined];
+    return new TextSession({ photoId, image, model, saved, feedback, store: this.store, reader: this.readText });
   }
 
   #show(session: PhotoSession | null): void {

@@ -1,6 +1,7 @@
 import type { Box, Recognition, Tag, TagSource } from '../../models/pipeline/types.ts';
 import { tagKey, type TagRef, type Verdict } from '../../server/contract/feedback-event.ts';
 import type { CorrectedExample, FeedbackAct, LocalStore, PhotoFeedback, TagNames } from '../store/local-store.ts';
+import type { TextSession } from './text-session.svelte.ts';
 
 /** A tag as the result screen lists it, with the person's verdict. */
 export interface TagRow {
@@ -43,6 +44,8 @@ export interface PhotoSessionInit {
   names: (tag: TagRef) => TagNames;
   /** After every act on a photo with an embedding: it as an example for the device's memory (labels may be empty). */
   onchange?: (example: CorrectedExample) => void;
+  /** The photo's text, where the app reads text. */
+  text?: TextSession | null;
 }
 
 const NO_FEEDBACK: PhotoFeedback = { verdicts: new Map(), added: [], confirmedBy: null };
@@ -60,6 +63,7 @@ export class PhotoSession {
   highlighted = $state<string | null>(null);
   question = $state.raw<Tag | null>(null);
   readonly rows: TagRow[];
+  readonly text: TextSession | null;
 
   readonly #store: LocalStore;
   readonly #names: (tag: TagRef) => TagNames;
@@ -78,6 +82,7 @@ export class PhotoSession {
     this.#store = init.store;
     this.#names = init.names;
     this.#onchange = init.onchange;
+    this.text = init.text ?? null;
     this.rows = $derived(tagRows(this.recognition.tags, this.feedback, this.#names));
   }
 

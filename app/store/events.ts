@@ -30,7 +30,8 @@ function wireFields(act: FeedbackAct) {
 }
 
 export function actEvent(act: FeedbackAct, context: EventContext): FeedbackEvent {
-  const embedding = context.embedding
+  // A text correction teaches reading, not tags: the photo's embedding would be dead weight.
+  const embedding = context.embedding && act.type !== 'text-corrected'
     ? { embedding: encodeEmbedding(context.embedding), dims: context.embedding.length }
     : {};
   return FeedbackEventSchema.parse({

@@ -51,6 +51,9 @@ export function foldFeedback(records: readonly FeedbackRecord[]): FeedbackState 
       case 'feedback-retracted':
         // Retractions only travel in the outbox; a feedback row never holds one.
         break;
+      case 'text-corrected':
+        // About a line of text, not a tag (text-feedback.ts).
+        break;
     }
   }
   return state;

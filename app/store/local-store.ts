@@ -1,5 +1,7 @@
 import type { FeedbackEvent, TagOrigin, TagRef, Verdict } from '../../server/contract/feedback-event.ts';
 import type { ExecutionProvider } from '../../models/pipeline/backend.ts';
+import type { TextLine } from '../../models/pipeline/ocr/read-text.ts';
+import type { Quad } from '../../models/pipeline/ocr/quad.ts';
 import type { StageTimings, Tag } from '../../models/pipeline/types.ts';
 
 /**
@@ -58,7 +60,27 @@ export interface TagNames {
 export type FeedbackAct =
   | { type: 'tag-verdict'; photoId: string; tag: TagRef; verdict: Verdict; score?: number; origin?: TagOrigin }
   | { type: 'tag-added'; photoId: string; tag: TagRef; origin?: TagOrigin; names?: TagNames }
-  | { type: 'photo-confirmed'; photoId: string; tags: TagRef[] };
+  | { type: 'photo-confirmed'; photoId: string; tags: TagRef[] }
+  /** A read line confirmed (`corrected === original`) or corrected. */
+  | { type: 'text-corrected'; photoId: string; original: string; corrected: string; box: Quad; score?: number };
+
+/** The text read in a photo (schema v3), kept so history shows it without reading again. */
+export interface TextRecord {
+  photoId: string;
+  /** Version of the model bundle that read it. */
+  model: string;
+  /** In reading order; boxes in the kept image's pixels. */
+  lines: TextLine[];
+  /** Milliseconds the reading took. */
+  ms: number;
+  createdAt: number;
+}
+
+/** The standing judgement of one read line: what it really says, and the act that said so (to undo). */
+export interface TextCorrection {
+  corrected: string;
+  feedbackId: string;
+}
 
 export interface FeedbackRecord {
   /** UUIDv7; equals the id of the event it queued. */
@@ -148,6 +170,11 @@ export interface LocalStore {
   /** Removes a photo, its recognitions and feedback rows; queued events still go out (they hold no image). */
   deletePhoto(id: string): Promise<void>;
   correctedExamples(): Promise<CorrectedExample[]>;
+  /** Keeps the text read in a photo, replacing an earlier reading. */
+  saveText(text: Omit<TextRecord, 'createdAt'>): Promise<void>;
+  savedText(photoId: string): Promise<TextRecord | undefined>;
+  /** textLineKey() of each judged line → its standing correction (acts not undone, the latest per line). */
+  textFeedback(photoId: string): Promise<Map<string, TextCorrection>>;
   /** Free-text tags this person added before, for autocomplete and deduplication. */
   userTags(): Promise<TagRef[]>;
   storageReport(): Promise<StorageReport>;

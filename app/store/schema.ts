@@ -1,7 +1,7 @@
 import Dexie, { type DexieOptions, type EntityTable, type Table, type Transaction } from 'dexie';
 import type { Manifest } from '../../models/pipeline/manifest.ts';
 import { foldFeedback, groupByPhoto, indexFields } from './feedback-state.ts';
-import type { FeedbackRecord, OutboxRecord, PhotoRecord, RecognitionRecord } from './local-store.ts';
+import type { FeedbackRecord, OutboxRecord, PhotoRecord, RecognitionRecord, TextRecord } from './local-store.ts';
 
 /**
  * The IndexedDB schema, one Dexie version per change. A version is never edited once shipped:
@@ -40,6 +40,11 @@ const SCHEMA_V2 = {
   photos: 'id, createdAt, *tagKeys, needsReview',
 } as const;
 
+/** Version 3: the text read in photos, one row per photo. A new table: no existing row changes. */
+const SCHEMA_V3 = {
+  texts: 'photoId',
+} as const;
+
 export class WanwuDatabase extends Dexie {
   photos!: EntityTable<PhotoRecord, 'id'>;
   recognitions!: EntityTable<RecognitionRecord, 'id'>;
@@ -47,11 +52,13 @@ export class WanwuDatabase extends Dexie {
   outbox!: EntityTable<OutboxRecord, 'id'>;
   models!: Table<ModelRecord, string>;
   settings!: Table<SettingRecord, string>;
+  texts!: EntityTable<TextRecord, 'photoId'>;
 
   constructor(name = 'wanwu', options?: DexieOptions) {
     super(name, options);
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V2).upgrade(indexPhotos);
+    this.version(3).stores(SCHEMA_V3);
   }
 }
 

@@ -11,6 +11,7 @@ import type {
 } from './local-store.ts';
 import { withQuotaRecovery } from './quota.ts';
 import type { WanwuDatabase } from './schema.ts';
+import { foldTextFeedback } from './text-feedback.ts';
 import { createUuidV7 } from './uuid.ts';
 
 export interface StoreEnv {
@@ -139,14 +140,23 @@ export function createLocalStore(db: WanwuDatabase, env: StoreEnv = {}): LocalSt
 
     deletePhoto: (id) =>
       write(() =>
-        db.transaction('rw', [db.photos, db.recognitions, db.feedback], async () => {
+        db.transaction('rw', [db.photos, db.recognitions, db.feedback, db.texts], async () => {
           await db.recognitions.where('photoId').equals(id).delete();
+          await db.texts.delete(id);
           await db.feedback.where('photoId').equals(id).delete();
           await db.photos.delete(id);
         }),
       ),
 
     correctedExamples: () => correctedExamples(db),
+
+    async saveText(text) {
+      await write(() => db.texts.put({ ...text, createdAt: now() }));
+    },
+
+    savedText: (photoId) => db.texts.get(photoId),
+
+    textFeedback: async (photoId) => foldTextFeedback(await db.feedback.where('photoId').equals(photoId).toArray()),
 
     async userTags() {
       const texts = new Map<string, TagRef>();
@@ -194,7 +204,9 @@ async function latestRecognitions(db: WanwuDatabase, photoIds: readonly string[]
 async function correctedExamples(db: WanwuDatabase): Promise<CorrectedExample[]> {
   return db.transaction('r', [db.recognitions, db.feedback], async () => {
     const records = groupByPhoto(await db.feedback.toArray());
-    const corrected = [...records].filter(([, rows]) => rows.some((row) => !row.undone)).map(([photoId]) => photoId);
+    // Text corrections say nothing about tags: a photo with only those teaches the memory nothing.
+    const taught = (row: FeedbackRecord) => !row.undone && row.event.type !== 'text-corrected';
+    const corrected = [...records].filter(([, rows]) => rows.some(taught)).map(([photoId]) => photoId);
     const recognitions = await latestRecognitions(db, corrected);
     return corrected.flatMap((photoId) => {
       const recognition = recognitions.get(photoId);
