@@ -4,9 +4,9 @@ import { bundleDir, dataDir } from '../test/env.ts';
 
 /**
  * `npm run bench -- inference [--runs N]` | `quality [--data DIR]` | `store [--runs N]` |
- * `sync [--seconds S] [--connections C]` | `aggregate` | `train`; each loads only its own runtimes.
+ * `sync [--seconds S] [--connections C]` | `aggregate` | `train` | `ocr [--runs N]`; each loads only its own runtimes.
  */
-const USAGE = 'usage: npm run bench -- inference [--runs N] | quality [--data DIR] | store [--runs N] | sync [--seconds S] [--connections C] | aggregate | train';
+const USAGE = 'usage: npm run bench -- inference [--runs N] | quality [--data DIR] | store [--runs N] | sync [--seconds S] [--connections C] | aggregate | train | ocr [--runs N]';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -24,6 +24,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
     }),
   aggregate: async () => (await import('./aggregate.ts')).runAggregate(),
   train: async () => (await import('./train.ts')).runTrain(),
+  ocr: async () => (await import('./ocr.ts')).runOcr({ runs: positiveInteger(values.runs ?? '3') }),
 };
 
 function positiveInteger(text: string, option = '--runs'): number {

@@ -145,7 +145,7 @@ export const OcrSchema = z.object({
     normalise: OcrNormaliseSchema,
     width: z.number().int().positive(),
     height: z.number().int().positive(),
-    /** A line is turned over when the classifier says 180° with at least this probability. */
+    /** A line is also read turned over when the classifier says 180° with at least this probability; the surer reading wins. */
     threshold: z.number().min(0).max(1),
   }),
 });

@@ -44,7 +44,7 @@ export async function readText(photo: OcrPhoto, sessions: OcrSessions, entry: Oc
   const image = uprightImage(photo.image, photo.orientation);
   const quads = await detectLines(image, sessions.detector, entry.detector);
   const upright = await orientLines(image, quads, sessions.direction, entry.direction);
-  const read = await recognizeLines(image, upright.map((line) => line.reading), sessions, entry.recognizer);
+  const read = await readLines(image, upright, sessions, entry.recognizer);
   const minScore = options.minScore ?? entry.recognizer.minScore;
   const scaleX = photo.width / image.width;
   const scaleY = photo.height / image.height;
@@ -92,11 +92,13 @@ export function detectorMargin(width: number, height: number): number {
 interface OrientedLine {
   /** The box on the photo, top-left first as the photo stands. */
   quad: Quad;
-  /** The same corners starting where the text starts: turned for columns and upside-down lines. */
+  /** The same corners starting where the text starts: turned a quarter for columns. */
   reading: Quad;
+  /** The reading turned over, when the direction classifier says the line is upside down. */
+  turned?: Quad;
 }
 
-/** Columns are turned a quarter to read as rows; lines the classifier sees upside down are turned over. */
+/** Columns are turned a quarter to read as rows; lines the classifier sees upside down get their turned-over reading. */
 async function orientLines(image: UprightImage, quads: Quad[], session: ModelSession, entry: OcrEntry['direction']): Promise<OrientedLine[]> {
   const lines = quads.map((quad) => ({ quad, reading: isVertical(quad) ? turn(quad, 1) : quad }));
   if (lines.length === 0) return lines;
@@ -109,8 +111,23 @@ async function orientLines(image: UprightImage, quads: Quad[], session: ModelSes
   const probabilities = (await run(session, entry.input, entry.output, { data, dims: [lines.length, 3, entry.height, entry.width] })).data;
   return lines.map((line, i) => {
     const upsideDown = probabilities[i * 2 + 1] > probabilities[i * 2] && probabilities[i * 2 + 1] >= entry.threshold;
-    return upsideDown ? { ...line, reading: turn(line.reading, 2) } : line;
+    return upsideDown ? { ...line, turned: turn(line.reading, 2) } : line;
   });
+}
+
+/**
+ * Each line read by the recogniser. The classifier sees a whole line squeezed into 192×48 and
+ * calls some long or coloured lines upside down that are not (a red sign line, 0.97 sure), so a
+ * line it turns over is read both ways and keeps the reading the recogniser is surer of.
+ */
+async function readLines(image: UprightImage, lines: OrientedLine[], sessions: OcrSessions, entry: OcrEntry['recognizer']) {
+  const turned = lines.flatMap((line, i) => (line.turned ? [i] : []));
+  const read = await recognizeLines(image, [...lines.map((line) => line.reading), ...turned.map((i) => lines[i].turned!)], sessions, entry);
+  const best = read.slice(0, lines.length);
+  turned.forEach((line, k) => {
+    if (read[lines.length + k].score > best[line].score) best[line] = read[lines.length + k];
+  });
+  return best;
 }
 
 /** Each line read by the recogniser, in batches of similar width so little is padding. */
