@@ -1,17 +1,24 @@
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManifestSchema } from '../../models/pipeline/manifest.ts';
 import { AdminConsensusSchema, type AdminConsensus } from '../../server/contract/admin.ts';
 import type { FeedbackEvent } from '../../server/contract/feedback-event.ts';
 import { DeviceRegistrationSchema, SyncResponseSchema } from '../../server/contract/sync.ts';
+import { AdminTrainingSchema } from '../../server/contract/training.ts';
+import { openRepository } from '../../server/storage/open-repository.ts';
 import { launchBrowser, startServer, type LaunchedBrowser, type RunningServer } from '../browser.ts';
 import { appDistDir } from '../env.ts';
+import { storeConsensus, storeLabelledPhotos, writeBuiltBundle } from '../training-fixture.ts';
 
 /**
  * The admin dashboard against the real server: three devices answer through the real sync API,
  * one of them always the opposite of the truth; consensus runs; the admin unlocks the dashboard,
- * sees the charts and the quarantined device with its reason, and releases it.
+ * sees the charts and the quarantined device with its reason, and releases it. Then, on a server
+ * whose people taught it new tags, the admin trains a model, sees it published, and rolls back.
  */
 
 const PHOTOS = 40;
@@ -26,13 +33,13 @@ const photoId = (index: number) => index.toString(16).padStart(64, 'a');
 /** A fixed, mixed truth: every tag present on some photos and absent on others. */
 const present = (photo: number, tag: number) => (photo * 7 + tag * 3) % 5 < 2;
 
-async function api<T>(path: string, init: RequestInit, parse: (body: unknown) => T): Promise<T> {
-  const response = await fetch(`${server.url}/api/v1${path}`, init);
+async function api<T>(path: string, init: RequestInit, parse: (body: unknown) => T, on = server): Promise<T> {
+  const response = await fetch(`${on.url}/api/v1${path}`, init);
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return parse(await response.json());
 }
 
-const admin = (method = 'GET') => ({ method, headers: { Authorization: `Bearer ${server.adminToken}` } });
+const admin = (method = 'GET', on = server) => ({ method, headers: { Authorization: `Bearer ${on.adminToken}` } });
 
 /** Registers a device and syncs its verdict on every (photo, tag); `honest` false answers the opposite. */
 async function device(honest: boolean, start: number): Promise<string> {
@@ -66,8 +73,8 @@ async function device(honest: boolean, start: number): Promise<string> {
 const consensus = (): Promise<AdminConsensus> => api('/admin/consensus', admin(), (body) => AdminConsensusSchema.parse(body));
 
 /** Opens the dashboard as a person would: Settings, then its link. */
-async function openDashboard(page: Page): Promise<void> {
-  await page.goto(`${server.url}/?lang=en#/settings`, { waitUntil: 'commit' });
+async function openDashboard(page: Page, on = server): Promise<void> {
+  await page.goto(`${on.url}/?lang=en#/settings`, { waitUntil: 'commit' });
   await page.getByTestId('admin-link').click();
   await page.locator('[data-testid="admin"][data-state="locked"]').waitFor();
 }
@@ -152,5 +159,57 @@ describe('admin dashboard', () => {
       return JSON.stringify(rows);
     });
     expect(stored).not.toContain(server.adminToken);
+  });
+
+  it('trains on taught tags, shows the run published and the new version current, and rolls back', { timeout: 180_000 }, async () => {
+    // A server whose built bundle is the fixture's (its embeddings' width), with people's labels on two taught tags.
+    const dir = await mkdtemp(join(tmpdir(), 'wanwu-e2e-training-'));
+    const bundleDir = join(dir, 'bundle');
+    const dataDir = join(dir, 'data');
+    writeBuiltBundle(bundleDir, 'b1');
+    const repository = await openRepository({ dataDir });
+    await storeConsensus(repository, await storeLabelledPhotos(repository, { count: 160 }));
+    await repository.close();
+    // The schedule would train on these labels by itself: only the admin's button may start this run.
+    const trainer = await startServer({ WANWU_DATA: dataDir, WANWU_BUNDLE_DIR: bundleDir, WANWU_TRAIN_MIN_LABELS: '1000000' });
+    const currentVersion = () => api('/models/current', {}, (body) => ManifestSchema.parse(body).version, trainer);
+    try {
+      expect(await currentVersion()).toBe('b1');
+      const page = await browser.context.newPage();
+      await openDashboard(page, trainer);
+      await unlock(page, trainer.adminToken);
+      await page.locator('[data-testid="admin"][data-state="unlocked"]').waitFor();
+      await page.getByTestId('training-runs-none').waitFor();
+      const builtRow = page.locator('[data-testid="model-version"][data-version="b1"]');
+      expect(await builtRow.getAttribute('data-current')).toBe('true');
+
+      await page.getByTestId('train-now').click();
+      const published = page.locator('[data-testid="training-run"][data-status="published"]');
+      await published.waitFor({ timeout: 120_000 });
+      await page.locator('[data-testid="training"][data-running="false"]').waitFor();
+      const [run] = (await api('/admin/training', admin('GET', trainer), (body) => AdminTrainingSchema.parse(body), trainer)).runs;
+      expect(run).toMatchObject({ id: await published.getAttribute('data-run-id'), trigger: 'api', status: 'published', baseVersion: 'b1' });
+      expect(run.candidate!.mAP).toBeGreaterThan(run.current!.mAP);
+      // mAP as the dashboard writes it: current → candidate, three decimals.
+      const map = (value: number) => value.toFixed(3);
+      expect(await published.innerText()).toContain(`${map(run.current!.mAP)} → ${map(run.candidate!.mAP)}`);
+
+      const newRow = page.locator(`[data-testid="model-version"][data-version="${run.publishedVersion}"]`);
+      await page.locator(`[data-testid="model-version"][data-version="${run.publishedVersion}"][data-current="true"]`).waitFor();
+      expect(await builtRow.getAttribute('data-current')).toBe('false');
+      expect(await newRow.getByTestId('rollback').count()).toBe(0);
+      expect(await currentVersion()).toBe(run.publishedVersion);
+
+      // Rolling back asks first; confirmed, the built bundle is what apps get again.
+      await builtRow.getByTestId('rollback').click();
+      await builtRow.getByTestId('rollback-confirm').click();
+      await page.locator('[data-testid="model-version"][data-version="b1"][data-current="true"]').waitFor();
+      expect(await newRow.getAttribute('data-current')).toBe('false');
+      expect(await currentVersion()).toBe('b1');
+      expect(await page.getByTestId('admin-error').count()).toBe(0);
+    } finally {
+      await trainer.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
