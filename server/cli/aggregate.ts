@@ -3,8 +3,8 @@ import { pino } from 'pino';
 import { createConsensusJob } from '../consensus/job.ts';
 import { createModelRegistry } from '../models/registry.ts';
 import { serverPaths } from '../paths.ts';
-import { openRepository, StorageError } from '../storage/open-repository.ts';
 import { UsageError, type Command } from './command.ts';
+import { withServerRepository } from './server-repository.ts';
 
 /**
  * `wanwu aggregate`: a full consensus run over the server's database (WANWU_DATA or DATABASE_URL,
@@ -16,15 +16,7 @@ export const aggregate: Command = {
   async run(args) {
     const json = parseOptions(args);
     const { dataDir, bundleDir } = serverPaths();
-    let repository;
-    try {
-      repository = await openRepository({ dataDir, databaseUrl: process.env.DATABASE_URL || undefined });
-    } catch (error) {
-      if (!(error instanceof StorageError)) throw error;
-      process.stderr.write(`wanwu: ${error.message}\n`);
-      return 1;
-    }
-    try {
+    return withServerRepository(dataDir, async (repository) => {
       // Only errors are logged: the summary below is what people read.
       const bundles = createModelRegistry({ repository, builtBundleDir: bundleDir, dataDir });
       const job = createConsensusJob({ repository, bundles, logger: pino({ level: 'error' }, process.stderr) });
@@ -35,9 +27,7 @@ export const aggregate: Command = {
       const summary = { ...run, devices: devices.length, quarantined: quarantined.length, wantedTags: wanted };
       process.stdout.write(json ? `${JSON.stringify(summary)}\n` : text(summary, quarantined.map((d) => `  ${d.deviceId}  ${d.quarantine?.reason}: ${d.quarantine?.evidence}`)));
       return 0;
-    } finally {
-      await repository.close();
-    }
+    });
   },
 };
 

@@ -2,10 +2,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createModelRegistry } from '../models/registry.ts';
 import { serverPaths } from '../paths.ts';
-import { openRepository, StorageError } from '../storage/open-repository.ts';
 import { createPhotoFiles } from '../storage/photo-files.ts';
 import { exportTrainingData } from '../training/export.ts';
 import { UsageError, type Command } from './command.ts';
+import { withServerRepository } from './server-repository.ts';
 
 /**
  * `wanwu export --out DIR [--data DIR]`: the training data of the server's database (WANWU_DATA or
@@ -18,15 +18,7 @@ export const exportCommand: Command = {
     const options = parseOptions(args);
     const paths = serverPaths();
     const dataDir = options.data ? resolve(options.data) : paths.dataDir;
-    let repository;
-    try {
-      repository = await openRepository({ dataDir, databaseUrl: process.env.DATABASE_URL || undefined });
-    } catch (error) {
-      if (!(error instanceof StorageError)) throw error;
-      process.stderr.write(`wanwu: ${error.message}\n`);
-      return 1;
-    }
-    try {
+    return withServerRepository(dataDir, async (repository) => {
       const registry = createModelRegistry({ repository, builtBundleDir: paths.bundleDir, dataDir });
       const vocabulary = (await registry.current())?.manifest.tags ?? [];
       const summary = await exportTrainingData({ repository, photos: createPhotoFiles(dataDir), vocabulary, out: resolve(options.out) });
@@ -34,9 +26,7 @@ export const exportCommand: Command = {
         `exported ${summary.photos} photos (${summary.withEmbedding} with an embedding, ${summary.sharedPhotos} shared) and ${summary.tags} tags to ${resolve(options.out)}\n`,
       );
       return 0;
-    } finally {
-      await repository.close();
-    }
+    });
   },
 };
 

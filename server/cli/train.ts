@@ -3,9 +3,9 @@ import { pino } from 'pino';
 import type { ModelMetrics, TrainingProgress, TrainingRun } from '../contract/training.ts';
 import { createModelRegistry } from '../models/registry.ts';
 import { serverPaths } from '../paths.ts';
-import { openRepository, StorageError } from '../storage/open-repository.ts';
 import { createTrainingJob } from '../training/job.ts';
 import { UsageError, type Command } from './command.ts';
+import { withServerRepository } from './server-repository.ts';
 
 const BAR = 24;
 
@@ -20,15 +20,7 @@ export const train: Command = {
   async run(args) {
     const { json, data } = parseOptions(args);
     const { dataDir, bundleDir } = serverPaths(data === undefined ? process.env : { ...process.env, WANWU_DATA: data });
-    let repository;
-    try {
-      repository = await openRepository({ dataDir, databaseUrl: process.env.DATABASE_URL || undefined });
-    } catch (error) {
-      if (!(error instanceof StorageError)) throw error;
-      process.stderr.write(`wanwu: ${error.message}\n`);
-      return 1;
-    }
-    try {
+    return withServerRepository(dataDir, async (repository) => {
       // Only errors are logged: the summary below is what people read.
       const logger = pino({ level: 'error' }, process.stderr);
       const job = createTrainingJob({ repository, registry: createModelRegistry({ repository, builtBundleDir: bundleDir, dataDir }), logger });
@@ -38,9 +30,7 @@ export const train: Command = {
       bar.end();
       process.stdout.write(json ? `${JSON.stringify(run)}\n` : summary(run));
       return run.status === 'failed' ? 1 : 0;
-    } finally {
-      await repository.close();
-    }
+    });
   },
 };
 
