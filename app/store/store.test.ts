@@ -36,6 +36,23 @@ describe('recordFeedback', () => {
     expect(decodeEmbedding(event.embedding!)).toEqual(Array.from(recognition([]).embedding!));
   });
 
+  it("sends a photo's embedding once: later acts on it go without, unless the one that carried it was undone before it left", async () => {
+    const { db, store } = setup();
+    const photo = await dogPhoto(store);
+    const carries = async (act: Parameters<typeof store.recordFeedback>[0]) => (await store.recordFeedback(act)).event.embedding !== undefined;
+
+    const first = await store.recordFeedback({ type: 'tag-verdict', photoId: photo.id, tag: { id: 'dog' }, verdict: 'correct' });
+    expect(first.event.embedding).toBeDefined();
+    expect(await carries({ type: 'tag-added', photoId: photo.id, tag: { text: '金毛' } })).toBe(false);
+
+    await store.undoFeedback(first.id);
+    expect(await db.outbox.get(first.id)).toBeUndefined();
+    expect(await carries({ type: 'tag-verdict', photoId: photo.id, tag: { id: 'cat' }, verdict: 'wrong' })).toBe(true);
+
+    await store.savePhoto(preparedPhoto('dog'), recognition([dog], { model: 'test-model-2' }));
+    expect(await carries({ type: 'tag-verdict', photoId: photo.id, tag: { id: 'dog' }, verdict: 'correct' })).toBe(true);
+  });
+
   it('leaves no feedback row when the outbox write fails', async () => {
     const { db, store, failWrites } = setup();
     const photo = await dogPhoto(store);

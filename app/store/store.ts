@@ -43,6 +43,20 @@ export function createLocalStore(db: WanwuDatabase, env: StoreEnv = {}): LocalSt
     return indexFields(recognition, foldFeedback(records));
   }
 
+  /**
+   * Whether an act on this photo already carries its embedding of this model to the server: one is
+   * enough (the server keeps the newest per photo), and it is most of an event's bytes. An act undone
+   * before it was sent, or an event the server rejected, does not count.
+   */
+  async function embeddingQueued(photoId: string, model: string): Promise<boolean> {
+    const rows = await db.feedback.where('photoId').equals(photoId).toArray();
+    for (const row of rows) {
+      if (row.undone || row.event.embedding === undefined || row.event.model !== model) continue;
+      if (!(await db.outbox.get(row.id))?.rejected) return true;
+    }
+    return false;
+  }
+
   async function reindex(photoId: string): Promise<void> {
     await db.photos.update(photoId, await photoIndex(photoId));
   }
@@ -81,7 +95,8 @@ export function createLocalStore(db: WanwuDatabase, env: StoreEnv = {}): LocalSt
         db.transaction('rw', [db.photos, db.recognitions, db.feedback, db.outbox, db.settings], async () => {
           const recognition = await latestRecognition(act.photoId);
           if (!recognition) throw new Error(`No recognition of photo ${act.photoId} to give feedback on`);
-          const event = actEvent(act, { id, at, model: recognition.model, embedding: recognition.embedding });
+          const carried = await embeddingQueued(act.photoId, recognition.model);
+          const event = actEvent(act, { id, at, model: recognition.model, embedding: carried ? null : recognition.embedding });
           const record: FeedbackRecord = { id, photoId: act.photoId, event, undone: false };
           if (act.type === 'tag-added' && act.names) record.names = act.names;
           await db.feedback.add(record);
