@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { build } from 'vite';
 import GutenOcr from '@gutenye/ocr-node';
 import { launchBrowser, startServer } from '../test/browser.ts';
-import { bundleDir, dataDir, repoRoot } from '../test/env.ts';
+import { bundleDir, repoRoot } from '../test/env.ts';
+import { FOUND_SIMILARITY, isRead, ocrDir, readTruth, type TruthItem } from '../test/ocr-truth.ts';
 import { MANIFEST_FILE, parseManifest } from '../models/pipeline/manifest.ts';
-import { levenshtein, similarity } from '../models/pipeline/ocr/similarity.ts';
 import { loadTextReader } from '../server/inference/ocr.ts';
 import type { OcrBenchSetup, OcrRun } from './browser/ocr/ocr-bench-api.ts';
 import { median } from './metrics.ts';
@@ -19,17 +19,6 @@ import { fixed, formatTable, writeResult } from './report.ts';
  * models; per-image latency (median after one warm-up) and the accuracy of each on truth.json.
  */
 const ocrPageDir = join(repoRoot, 'bench', 'dist', 'ocr');
-const ocrDir = join(dataDir, 'ocr-zh');
-/** The woodblock scan's old characters may be read as their simplified forms: up to two edits (as the accuracy test). */
-const WOODBLOCK = 'text_vertical_words.png';
-const FOUND_SIMILARITY = 0.8;
-
-interface TruthItem {
-  file: string;
-  truth: 'checked' | 'transcribed-unverified';
-  lines: string[];
-}
-
 const ENGINES = ['browser', 'node', 'gutenye'] as const;
 type Engine = (typeof ENGINES)[number];
 
@@ -45,7 +34,7 @@ export async function runOcr({ runs }: { runs: number }): Promise<void> {
   const manifestPath = join(bundleDir, MANIFEST_FILE);
   if (!existsSync(manifestPath)) throw new Error(`${manifestPath} is missing: run \`npm run build\` first`);
   if (!parseManifest(JSON.parse(await readFile(manifestPath, 'utf8'))).ocr) throw new Error('The built bundle has no OCR models: run `npm run build` again');
-  const truth: TruthItem[] = JSON.parse(await readFile(join(ocrDir, 'truth.json'), 'utf8')).items;
+  const truth = await readTruth();
   const images = await Promise.all(truth.map((item) => readFile(join(ocrDir, item.file))));
   const results: ImageRuns[] = truth.map(({ file }) => ({ file, ms: { browser: [], node: [], gutenye: [] }, texts: { browser: [], node: [], gutenye: [] } }));
 
@@ -114,16 +103,9 @@ function progress(where: string, round: number, runs: number): void {
   process.stdout.write(round === 0 ? `${where}: warm-up done` : ` · round ${round}/${runs}${round === runs ? '\n' : ''}`);
 }
 
-/** Full-width and half-width forms read alike (（ and (, ／ and /), as in the accuracy test. */
-const fold = (text: string) => text.normalize('NFKC').replace(/\s+/g, ' ').trim();
-
-/** Per image: checked lines read exactly (the woodblock within two edits), unverified lines found with similarity ≥ 0.8. */
+/** Per image: the lines read as truth.json asks (test/ocr-truth.ts), and those missed. */
 function score(item: TruthItem, texts: string[]) {
-  const found = item.lines.filter((expected) => {
-    if (item.file === WOODBLOCK) return texts.some((text) => levenshtein(text, expected) <= 2);
-    if (item.truth === 'checked') return texts.includes(expected);
-    return texts.some((text) => similarity(fold(text), fold(expected)) >= FOUND_SIMILARITY);
-  });
+  const found = item.lines.filter((expected) => isRead(item, expected, texts));
   return { found: found.length, missed: item.lines.filter((line) => !found.includes(line)) };
 }
 
