@@ -74,7 +74,7 @@ export const en: Messages = {
   historyTitle: 'Your photos',
   historyCount: (count) => (count === 1 ? '1 photo' : `${count} photos`),
   historyNeedsReview: 'Needs review',
-  historySearch: 'Search by tag',
+  historySearch: 'Search tags and text',
   historyEmpty: 'No photos yet. Every photo you recognise is kept here, on this device, with your feedback.',
   historyNoMatch: 'No photos match.',
   historyLoading: 'Loading your photos…',
@@ -216,5 +216,11 @@ export const en: Messages = {
   textNotKept: 'This could not be saved on the device.',
   settingsReadText: 'Read text',
   settingsReadTextHint: 'The first time, about 16 MB of text models download; then it works offline. When on, every new photo is read after its tags.',
+  settingsReadTextHeavy: 'Read text when a photo seems to have some',
+  settingsReadTextHeavyHint: 'Signs, menus, labels, screens and cropped lines are read after their tags (the first one downloads the text models); other photos keep the Read text button.',
   // -- end read text --
+  // -- text search and reading time (history, technical details) --
+  historyTextMatch: 'Text in the photo:',
+  readingTextTime: 'Reading text',
+  // -- end text search --
 };

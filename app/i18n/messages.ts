@@ -202,5 +202,14 @@ export interface Messages {
   textNotKept: string;
   settingsReadText: string;
   settingsReadTextHint: string;
+  /** The switch that reads a photo by itself when it seems to carry text. */
+  settingsReadTextHeavy: string;
+  settingsReadTextHeavyHint: string;
   // -- end read text --
+  // -- text search and reading time (history, technical details) --
+  /** Before the line of a photo's text that the history search matched (read by screen readers). */
+  historyTextMatch: string;
+  /** The technical details' row with the time reading the photo's text took. */
+  readingTextTime: string;
+  // -- end text search --
 }

@@ -74,7 +74,7 @@ export const zhCN: Messages = {
   historyTitle: '你的照片',
   historyCount: (count) => `共 ${count} 张`,
   historyNeedsReview: '待确认',
-  historySearch: '按标签搜索',
+  historySearch: '搜索标签和文字',
   historyEmpty: '还没有照片。识别过的照片和你的反馈都保存在这台设备上。',
   historyNoMatch: '没有符合条件的照片。',
   historyLoading: '正在读取照片…',
@@ -216,5 +216,11 @@ export const zhCN: Messages = {
   textNotKept: '无法保存在设备上。',
   settingsReadText: '识别文字',
   settingsReadTextHint: '第一次使用时下载约 16 MB 的文字识别模型，之后离线可用。开启后，每张新照片会在识别标签之后读取文字。',
+  settingsReadTextHeavy: '有文字时自动读取',
+  settingsReadTextHeavyHint: '招牌、菜单、标签、屏幕和截取的文字行会在识别标签之后自动读取（第一次会下载文字识别模型）；其他照片仍显示「读取文字」按钮。',
   // -- end read text --
+  // -- text search and reading time (history, technical details) --
+  historyTextMatch: '照片中的文字：',
+  readingTextTime: '读取文字',
+  // -- end text search --
 };

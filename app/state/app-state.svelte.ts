@@ -106,7 +106,7 @@ export class AppState {
       this.#show(session);
       this.status = 'done';
       // After the tags, never before them; a failure shows in the text section only.
-      if (this.readText?.enabled) void session.text?.read();
+      if (this.readText?.readsByItself(result)) void session.text?.read();
     } catch (error) {
       if (ticket === this.#latest) this.fail(error);
     }
