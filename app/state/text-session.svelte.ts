@@ -32,13 +32,16 @@ export interface TextSessionInit {
 }
 
 /**
- * The text of the photo on the result screen: read on request (or by itself when the switch is
- * on), kept with the photo, and each line confirmed or corrected as a `text-corrected` act. A
- * failure stays here: the tags never wait for, or break with, the text.
+ * The text of the photo on the result screen: read on request (or by itself when a switch in
+ * Settings says so: every photo, or one that looks text-heavy), kept with the photo, and each
+ * line confirmed or corrected as a `text-corrected` act. A failure stays here: the tags never
+ * wait for, or break with, the text.
  */
 export class TextSession {
   status = $state<TextStatus>('idle');
   lines = $state.raw<TextLine[]>([]);
+  /** Milliseconds the reading took (this one or the saved one); null until read. */
+  ms = $state<number | null>(null);
   feedback = $state.raw<Map<string, TextCorrection>>(new Map());
   /** Why reading failed, or null. */
   error = $state<unknown>(null);
@@ -57,6 +60,7 @@ export class TextSession {
     this.#init = init;
     if (init.saved) {
       this.lines = init.saved.lines;
+      this.ms = init.saved.ms;
       this.status = 'done';
     }
     this.feedback = init.feedback ?? new Map();
@@ -81,6 +85,7 @@ export class TextSession {
       try {
         const { lines, ms } = await reader.read(image);
         this.lines = lines;
+        this.ms = ms;
         this.status = 'done';
         if (photoId !== null) await store.saveText({ photoId, model, lines, ms }).catch((error: unknown) => this.#notKept(error));
       } catch (error) {

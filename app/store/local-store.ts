@@ -121,7 +121,10 @@ export interface PhotoFeedback {
 export interface HistoryQuery {
   /** Only photos with a shown tag still lacking a verdict. */
   needsReview?: boolean;
-  /** Matches tag ids, zh/en names and free-text tags by prefix, case-insensitively. */
+  /**
+   * Matches tag ids, zh/en names and free-text tags by prefix, case-insensitively, or anywhere in the
+   * text read in the photo as the person corrected it (full- and half-width alike).
+   */
   search?: string;
 }
 
@@ -130,6 +133,8 @@ export interface HistoryItem {
   photo: PhotoRecord;
   /** The tags to list: shown + personal + added, with the verdict each has (if any). */
   tags: { key: string; en: string; zh: string; verdict: Verdict | null }[];
+  /** The text read in the photo, one entry per line as corrected; empty when none was read. */
+  text: string[];
 }
 
 /** A corrected photo the device learns from (nearest-neighbour suggestions). */

@@ -1,6 +1,7 @@
 import Dexie, { type DexieOptions, type EntityTable, type Table, type Transaction } from 'dexie';
 import type { Manifest } from '../../models/pipeline/manifest.ts';
 import { foldFeedback, groupByPhoto, indexFields } from './feedback-state.ts';
+import { foldTextFeedback, searchTextOf } from './text-feedback.ts';
 import type { FeedbackRecord, OutboxRecord, PhotoRecord, RecognitionRecord, TextRecord } from './local-store.ts';
 
 /**
@@ -25,6 +26,16 @@ export interface SettingRecord {
   value: unknown;
 }
 
+/**
+ * A photo's text as history search matches it: its lines as the person left them (corrections
+ * applied), folded by foldForSearch(), one per line (searchTextOf()). Derived: the store rewrites it
+ * with every reading and every text act.
+ */
+export interface TextSearchRecord {
+  photoId: string;
+  text: string;
+}
+
 /** Version 1: the tables of DESIGN.md ("Local store"). */
 export const SCHEMA_V1 = {
   photos: 'id, createdAt',
@@ -45,6 +56,15 @@ const SCHEMA_V3 = {
   texts: 'photoId',
 } as const;
 
+/**
+ * Version 4: `textSearch`, what history search matches in each photo's text. A table of its own, so
+ * that a search reads short strings, not every line's box: at 5,000 photos with six lines each,
+ * reading it took about a quarter of the time that reading `texts` did (Chromium, same run).
+ */
+const SCHEMA_V4 = {
+  textSearch: 'photoId',
+} as const;
+
 export class WanwuDatabase extends Dexie {
   photos!: EntityTable<PhotoRecord, 'id'>;
   recognitions!: EntityTable<RecognitionRecord, 'id'>;
@@ -53,12 +73,14 @@ export class WanwuDatabase extends Dexie {
   models!: Table<ModelRecord, string>;
   settings!: Table<SettingRecord, string>;
   texts!: EntityTable<TextRecord, 'photoId'>;
+  textSearch!: EntityTable<TextSearchRecord, 'photoId'>;
 
   constructor(name = 'wanwu', options?: DexieOptions) {
     super(name, options);
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V2).upgrade(indexPhotos);
     this.version(3).stores(SCHEMA_V3);
+    this.version(4).stores(SCHEMA_V4).upgrade(indexTexts);
   }
 }
 
@@ -81,4 +103,17 @@ async function indexPhotos(tx: Transaction): Promise<void> {
     .modify((photo) => {
       Object.assign(photo, indexFields(latest.get(photo.id), foldFeedback(feedback.get(photo.id) ?? [])));
     });
+}
+
+/** v3 → v4: the search text of every photo read before, from its lines and the person's text corrections. */
+async function indexTexts(tx: Transaction): Promise<void> {
+  const acts = await tx
+    .table<FeedbackRecord, string>('feedback')
+    .filter((record) => record.event.type === 'text-corrected')
+    .toArray();
+  const byPhoto = groupByPhoto(acts);
+  const texts = await tx.table<TextRecord, string>('texts').toArray();
+  await tx.table<TextSearchRecord, string>('textSearch').bulkPut(
+    texts.map(({ photoId, lines }) => ({ photoId, text: searchTextOf(lines, foldTextFeedback(byPhoto.get(photoId) ?? [])) })),
+  );
 }

@@ -11,7 +11,7 @@ import type {
 } from './local-store.ts';
 import { withQuotaRecovery } from './quota.ts';
 import type { WanwuDatabase } from './schema.ts';
-import { foldTextFeedback } from './text-feedback.ts';
+import { correctedLines, foldForSearch, foldTextFeedback, searchTextOf } from './text-feedback.ts';
 import { createUuidV7 } from './uuid.ts';
 
 export interface StoreEnv {
@@ -61,6 +61,14 @@ export function createLocalStore(db: WanwuDatabase, env: StoreEnv = {}): LocalSt
     await db.photos.update(photoId, await photoIndex(photoId));
   }
 
+  const textCorrections = async (photoId: string) => foldTextFeedback(await db.feedback.where('photoId').equals(photoId).toArray());
+
+  /** The photo's search text as its reading and text acts now stand; call inside the write's transaction. */
+  async function reindexText(photoId: string): Promise<void> {
+    const text = await db.texts.get(photoId);
+    if (text) await db.textSearch.put({ photoId, text: searchTextOf(text.lines, await textCorrections(photoId)) });
+  }
+
   /** A browser without the API, or one that cannot grant it here (no secure context), answers false. */
   async function requestPersistence(): Promise<boolean> {
     try {
@@ -92,7 +100,7 @@ export function createLocalStore(db: WanwuDatabase, env: StoreEnv = {}): LocalSt
       const at = now();
       const id = nextId(at);
       const { record, first } = await write(() =>
-        db.transaction('rw', [db.photos, db.recognitions, db.feedback, db.outbox, db.settings], async () => {
+        db.transaction('rw', [db.photos, db.recognitions, db.feedback, db.outbox, db.settings, db.texts, db.textSearch], async () => {
           const recognition = await latestRecognition(act.photoId);
           if (!recognition) throw new Error(`No recognition of photo ${act.photoId} to give feedback on`);
           const carried = await embeddingQueued(act.photoId, recognition.model);
@@ -102,6 +110,7 @@ export function createLocalStore(db: WanwuDatabase, env: StoreEnv = {}): LocalSt
           await db.feedback.add(record);
           await db.outbox.add({ id, event, createdAt: at, attempts: 0, notBefore: at });
           await reindex(act.photoId);
+          if (act.type === 'text-corrected') await reindexText(act.photoId);
           const first = !(await db.settings.get(PERSISTENCE_ASKED));
           if (first) await db.settings.put({ key: PERSISTENCE_ASKED, value: at });
           return { record, first };
@@ -115,7 +124,7 @@ export function createLocalStore(db: WanwuDatabase, env: StoreEnv = {}): LocalSt
 
     async undoFeedback(feedbackId) {
       const queued = await write(() =>
-        db.transaction('rw', [db.photos, db.recognitions, db.feedback, db.outbox], async () => {
+        db.transaction('rw', [db.photos, db.recognitions, db.feedback, db.outbox, db.texts, db.textSearch], async () => {
           const record = await db.feedback.get(feedbackId);
           if (!record) throw new Error(`No feedback ${feedbackId} to undo`);
           if (record.undone) return false;
@@ -131,6 +140,7 @@ export function createLocalStore(db: WanwuDatabase, env: StoreEnv = {}): LocalSt
             await db.outbox.delete(feedbackId);
           }
           await reindex(record.photoId);
+          if (record.event.type === 'text-corrected') await reindexText(record.photoId);
           return held;
         }),
       );
@@ -142,22 +152,26 @@ export function createLocalStore(db: WanwuDatabase, env: StoreEnv = {}): LocalSt
     historyIds: (query = {}) => historyIds(db, query),
 
     historyItems: (ids) =>
-      db.transaction('r', [db.photos, db.recognitions, db.feedback], async () => {
-        const [photos, recognitions, records] = await Promise.all([
+      db.transaction('r', [db.photos, db.recognitions, db.feedback, db.texts], async () => {
+        const [photos, recognitions, records, texts] = await Promise.all([
           db.photos.bulkGet([...ids]),
           latestRecognitions(db, ids),
           Promise.all(ids.map((id) => db.feedback.where('photoId').equals(id).toArray())),
+          db.texts.bulkGet([...ids]),
         ]);
-        return photos.flatMap((photo, i) =>
-          photo ? [{ photo, tags: listedTags(recognitions.get(photo.id), foldFeedback(records[i])) }] : [],
-        );
+        return photos.flatMap((photo, i) => {
+          if (!photo) return [];
+          const text = texts[i] ? correctedLines(texts[i].lines, foldTextFeedback(records[i])) : [];
+          return [{ photo, tags: listedTags(recognitions.get(photo.id), foldFeedback(records[i])), text }];
+        });
       }),
 
     deletePhoto: (id) =>
       write(() =>
-        db.transaction('rw', [db.photos, db.recognitions, db.feedback, db.texts], async () => {
+        db.transaction('rw', [db.photos, db.recognitions, db.feedback, db.texts, db.textSearch], async () => {
           await db.recognitions.where('photoId').equals(id).delete();
           await db.texts.delete(id);
+          await db.textSearch.delete(id);
           await db.feedback.where('photoId').equals(id).delete();
           await db.photos.delete(id);
         }),
@@ -166,12 +180,18 @@ export function createLocalStore(db: WanwuDatabase, env: StoreEnv = {}): LocalSt
     correctedExamples: () => correctedExamples(db),
 
     async saveText(text) {
-      await write(() => db.texts.put({ ...text, createdAt: now() }));
+      await write(() =>
+        db.transaction('rw', [db.texts, db.textSearch, db.feedback], async () => {
+          await db.texts.put({ ...text, createdAt: now() });
+          // Read again, a photo keeps the corrections of the lines found again.
+          await reindexText(text.photoId);
+        }),
+      );
     },
 
     savedText: (photoId) => db.texts.get(photoId),
 
-    textFeedback: async (photoId) => foldTextFeedback(await db.feedback.where('photoId').equals(photoId).toArray()),
+    textFeedback: textCorrections,
 
     async userTags() {
       const texts = new Map<string, TagRef>();
@@ -197,17 +217,30 @@ export function createLocalStore(db: WanwuDatabase, env: StoreEnv = {}): LocalSt
   return store;
 }
 
-/** Primary keys only, so thousands of photos cost a few key lists, never their rows. */
+/** Primary keys and search strings only, so thousands of photos cost a few key lists, never their rows. */
 async function historyIds(db: WanwuDatabase, query: HistoryQuery): Promise<string[]> {
-  const search = query.search?.trim().toLowerCase();
-  const [newestFirst, review, found] = await Promise.all([
+  const search = query.search?.trim();
+  const [newestFirst, review, byTag, byText] = await Promise.all([
     // Ascending then reversed here: a forward key list is one getAllKeys(), a reverse one a cursor walk.
     db.photos.orderBy('createdAt').primaryKeys().then((ids) => ids.reverse()),
     query.needsReview ? db.photos.where('needsReview').equals(1).primaryKeys() : null,
-    search ? db.photos.where('tagKeys').startsWith(search).primaryKeys() : null,
+    search ? db.photos.where('tagKeys').startsWith(search.toLowerCase()).primaryKeys() : null,
+    search ? photosWithText(db, search) : null,
   ]);
+  const found = byTag && byText ? [...byTag, ...byText] : null;
   const filters = [review, found].flatMap((keys) => (keys ? [new Set(keys)] : []));
   return filters.length === 0 ? newestFirst : newestFirst.filter((id) => filters.every((keys) => keys.has(id)));
+}
+
+/**
+ * Photos whose text contains `search`: a scan, since a substring cannot use an index, of the
+ * `textSearch` table only (one short string per photo with text; never the lines' boxes, nor the
+ * feedback rows with their embeddings).
+ */
+async function photosWithText(db: WanwuDatabase, search: string): Promise<string[]> {
+  const needle = foldForSearch(search);
+  const texts = await db.textSearch.toArray();
+  return texts.flatMap(({ photoId, text }) => (text.includes(needle) ? [photoId] : []));
 }
 
 async function latestRecognitions(db: WanwuDatabase, photoIds: readonly string[]): Promise<Map<string, RecognitionRecord>> {

@@ -44,7 +44,7 @@ async function showHistory(): Promise<void> {
 }
 
 async function search(text: string): Promise<void> {
-  await page.getByRole('searchbox', { name: /^(Search by tag|按标签搜索)$/ }).fill(text);
+  await page.getByRole('searchbox', { name: /^(Search tags and text|搜索标签和文字)$/ }).fill(text);
 }
 
 describe('history', () => {
