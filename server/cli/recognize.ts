@@ -5,6 +5,8 @@ import type { TextLine } from '../../models/pipeline/ocr/read-text.ts';
 import type { TextReader } from '../../models/pipeline/ocr/text-reader.ts';
 import type { Recognizer } from '../../models/pipeline/recognize.ts';
 import type { Recognition } from '../../models/pipeline/types.ts';
+import { decodeImage } from '../inference/decode-image.ts';
+import { decodeOnce } from '../inference/decode-once.ts';
 import { serverPaths } from '../paths.ts';
 import { UsageError, type Command } from './command.ts';
 import { formatTable } from './recognition-table.ts';
@@ -21,10 +23,12 @@ export const recognize: Command = {
       // Loaded on use: onnxruntime is heavy, and usage errors and --help should be instant.
       const { loadRecognizer } = await import('../inference/recognizer.ts');
       const { bundleDir } = serverPaths();
-      recognizer = await loadRecognizer(bundleDir);
+      // The tags and the text of a photo come from one decode of its bytes.
+      const decode = decodeOnce(decodeImage);
+      recognizer = await loadRecognizer(bundleDir, { decode });
       if (ocr) {
         const { loadTextReader } = await import('../inference/ocr.ts');
-        reader = await loadTextReader(bundleDir).catch(async (error: unknown) => {
+        reader = await loadTextReader(bundleDir, { decode }).catch(async (error: unknown) => {
           await recognizer.release();
           throw error;
         });

@@ -61,10 +61,16 @@ describe('wanwu export', () => {
     expect(await readFile(join(out, 'README.txt'), 'utf8')).toMatch(/dataset\.jsonl/);
   });
 
-  it('refuses to run without --out', async () => {
+  it('refuses to run without --out, with its usage line, writing nothing', async () => {
     const error = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    expect(await main(['export'])).toBe(2);
-    expect(String(error.mock.calls[0]?.[0])).toMatch(/--out DIR is required/);
+    const log = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    for (const args of [['export'], ['export', '--data', join(folder, 'data')]]) {
+      error.mockClear();
+      expect(await main(args), args.join(' ')).toBe(2);
+      expect(String(error.mock.calls[0]?.[0])).toMatch(/--out DIR is required\nusage: wanwu export --out DIR \[--data DIR\]\n$/);
+    }
+    expect(log).not.toHaveBeenCalled();
+    log.mockRestore();
     error.mockRestore();
   });
 });
