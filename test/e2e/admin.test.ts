@@ -1,18 +1,17 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManifestSchema } from '../../models/pipeline/manifest.ts';
 import { AdminConsensusSchema, type AdminConsensus } from '../../server/contract/admin.ts';
 import type { FeedbackEvent } from '../../server/contract/feedback-event.ts';
 import { DeviceRegistrationSchema, SyncResponseSchema } from '../../server/contract/sync.ts';
 import { AdminTrainingSchema } from '../../server/contract/training.ts';
 import { openRepository } from '../../server/storage/open-repository.ts';
-import { launchBrowser, startServer, type LaunchedBrowser, type RunningServer } from '../browser.ts';
-import { appDistDir } from '../env.ts';
+import { startServer } from '../browser.ts';
 import { storeConsensus, storeLabelledPhotos, writeBuiltBundle } from '../training-fixture.ts';
+import { useAppSession } from './app-session.ts';
 
 /**
  * The admin dashboard against the real server: three devices answer through the real sync API,
@@ -26,20 +25,19 @@ const TAGS = ['coco:dog', 'coco:cat', 'coco:car'];
 /** Well apart, as a person answers: no device looks like a fast bot. */
 const ANSWER_GAP_MS = 20_000;
 
-let server: RunningServer;
-let browser: LaunchedBrowser;
+const session = useAppSession();
 
 const photoId = (index: number) => index.toString(16).padStart(64, 'a');
 /** A fixed, mixed truth: every tag present on some photos and absent on others. */
 const present = (photo: number, tag: number) => (photo * 7 + tag * 3) % 5 < 2;
 
-async function api<T>(path: string, init: RequestInit, parse: (body: unknown) => T, on = server): Promise<T> {
+async function api<T>(path: string, init: RequestInit, parse: (body: unknown) => T, on = session.server): Promise<T> {
   const response = await fetch(`${on.url}/api/v1${path}`, init);
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return parse(await response.json());
 }
 
-const admin = (method = 'GET', on = server) => ({ method, headers: { Authorization: `Bearer ${on.adminToken}` } });
+const admin = (method = 'GET', on = session.server) => ({ method, headers: { Authorization: `Bearer ${on.adminToken}` } });
 
 /** Registers a device and syncs its verdict on every (photo, tag); `honest` false answers the opposite. */
 async function device(honest: boolean, start: number): Promise<string> {
@@ -73,7 +71,7 @@ async function device(honest: boolean, start: number): Promise<string> {
 const consensus = (): Promise<AdminConsensus> => api('/admin/consensus', admin(), (body) => AdminConsensusSchema.parse(body));
 
 /** Opens the dashboard as a person would: Settings, then its link. */
-async function openDashboard(page: Page, on = server): Promise<void> {
+async function openDashboard(page: Page, on = session.server): Promise<void> {
   await page.goto(`${on.url}/?lang=en#/settings`, { waitUntil: 'commit' });
   await page.getByTestId('admin-link').click();
   await page.locator('[data-testid="admin"][data-state="locked"]').waitFor();
@@ -85,16 +83,6 @@ async function unlock(page: Page, token: string): Promise<void> {
   await page.locator('[data-testid="admin"][data-busy=""]').waitFor();
 }
 
-beforeAll(async () => {
-  if (!existsSync(join(appDistDir, 'index.html'))) throw new Error(`No built app in ${appDistDir}: run \`npm run build\` first`);
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
 describe('admin dashboard', () => {
   it('finds the adversary by consensus, shows why, and lets the admin release it', { timeout: 180_000 }, async () => {
     const start = Date.UTC(2025, 0, 1);
@@ -105,7 +93,7 @@ describe('admin dashboard', () => {
     const found = (await consensus()).devices.find((row) => row.deviceId === adversary);
     expect(found?.status).toBe('quarantined');
 
-    const page = await browser.context.newPage();
+    const { server, page } = session;
     // A phone's screen.
     await page.setViewportSize({ width: 390, height: 844 });
     await openDashboard(page);
@@ -175,7 +163,7 @@ describe('admin dashboard', () => {
     const currentVersion = () => api('/models/current', {}, (body) => ManifestSchema.parse(body).version, trainer);
     try {
       expect(await currentVersion()).toBe('b1');
-      const page = await browser.context.newPage();
+      const page = await session.browser.context.newPage();
       await openDashboard(page, trainer);
       await unlock(page, trainer.adminToken);
       await page.locator('[data-testid="admin"][data-state="unlocked"]').waitFor();

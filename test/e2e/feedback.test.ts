@@ -1,31 +1,17 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startServer, type LaunchedBrowser, type RunningServer } from '../browser.ts';
-import { appDistDir, photosDir } from '../env.ts';
+import { describe, expect, it } from 'vitest';
+import { photosDir } from '../env.ts';
 import { jpegMetadataSegments } from '../../models/pipeline/jpeg-metadata.ts';
 import { exifWithGps, includesBytes, insertAfterSoi } from '../jpeg-fixture.ts';
 import { choosePhoto, openApp, shownTags, tagRow, verdicts, waitForServiceWorkerControl } from './app-page.ts';
+import { useAppSession } from './app-session.ts';
 
 /** Feedback on the result screen of the real app, in Chinese, kept in the browser's own IndexedDB. */
 
-let server: RunningServer;
-let browser: LaunchedBrowser;
-let page: Page;
-
-beforeAll(async () => {
-  if (!existsSync(join(appDistDir, 'index.html'))) throw new Error(`No built app in ${appDistDir}: run \`npm run build\` first`);
-  [server, browser] = await Promise.all([startServer(), launchBrowser({ locale: 'zh-CN' })]);
-  page = await browser.context.newPage();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const session = useAppSession({ browser: { locale: 'zh-CN' } });
 
 /** dog.jpg as a phone would hand it over: with EXIF and the place it was taken. */
 const gps = exifWithGps(1);
@@ -71,6 +57,7 @@ describe('feedback on the result screen', () => {
   let wrongId: string;
 
   it('takes a verdict per tag with undo, confirms the rest in one tap, and adds a new tag', async () => {
+    const { server, page } = session;
     await openApp(page, `${server.url}/?lang=zh`);
     expect(await choosePhoto(page, await dogWithGps())).toBe('done');
     const tags = await shownTags(page);
@@ -135,6 +122,7 @@ describe('feedback on the result screen', () => {
   });
 
   it('keeps both verdicts through an offline reload, and keeps the photo without its metadata', async () => {
+    const { browser, page } = session;
     await waitForServiceWorkerControl(page);
     await browser.context.setOffline(true);
     try {
@@ -157,6 +145,7 @@ describe('feedback on the result screen', () => {
   });
 
   it('suggests what was learnt on a near copy at once: 金毛 as a personal tag, the wrong tag hidden', async () => {
+    const { page } = session;
     expect(await choosePhoto(page, await mirroredDog())).toBe('done');
     const personal = page.locator('[data-testid="tag"][data-source="personal"]', { hasText: '金毛' });
     await personal.waitFor();
@@ -172,6 +161,7 @@ describe('feedback on the result screen', () => {
 
 describe('feedback where the browser keeps no data', () => {
   it('still shows the result, says why feedback cannot be kept, and stays usable', async () => {
+    const { server, browser } = session;
     const blocked = await browser.context.newPage();
     // As in a browser that refuses storage: no IndexedDB at all.
     await blocked.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined }));

@@ -1,30 +1,15 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startServer, type LaunchedBrowser, type RunningServer } from '../browser.ts';
-import { appDistDir, photosDir } from '../env.ts';
+import { describe, expect, it } from 'vitest';
+import { photosDir } from '../env.ts';
 import { choosePhoto, openApp, waitForServiceWorkerControl, waitForState } from './app-page.ts';
+import { useAppSession } from './app-session.ts';
 
 /** The history and settings screens of the real app, over photos it recognised and kept itself. */
 
-let server: RunningServer;
-let browser: LaunchedBrowser;
-let page: Page;
+const session = useAppSession();
 
-beforeAll(async () => {
-  if (!existsSync(join(appDistDir, 'index.html'))) throw new Error(`No built app in ${appDistDir}: run \`npm run build\` first`);
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  page = await browser.context.newPage();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const rows = () => page.getByTestId('history-item');
-const row = (photoId: string) => page.locator(`[data-testid="history-item"][data-photo-id="${photoId}"]`);
+const rows = () => session.page.getByTestId('history-item');
+const row = (photoId: string) => session.page.locator(`[data-testid="history-item"][data-photo-id="${photoId}"]`);
 /** The history's rows, top to bottom: photo id and each tag chip's key and verdict. */
 const listed = () =>
   rows().evaluateAll((items) =>
@@ -39,12 +24,12 @@ const listed = () =>
   );
 
 async function showHistory(): Promise<void> {
-  await page.getByRole('link', { name: /^(History|历史)$/ }).click();
-  await page.locator('[data-testid="history"][data-count]:not([data-count=""])').waitFor();
+  await session.page.getByRole('link', { name: /^(History|历史)$/ }).click();
+  await session.page.locator('[data-testid="history"][data-count]:not([data-count=""])').waitFor();
 }
 
 async function search(text: string): Promise<void> {
-  await page.getByRole('searchbox', { name: /^(Search tags and text|搜索标签和文字)$/ }).fill(text);
+  await session.page.getByRole('searchbox', { name: /^(Search tags and text|搜索标签和文字)$/ }).fill(text);
 }
 
 describe('history', () => {
@@ -52,6 +37,7 @@ describe('history', () => {
   let giraffeId: string;
 
   it('lists every recognised photo newest first, with its tags and their verdicts', async () => {
+    const { server, page } = session;
     await openApp(page, `${server.url}/?lang=en`);
     await showHistory();
     await expect.poll(() => page.getByTestId('history-empty').innerText()).toMatch(/No photos yet/);
@@ -73,6 +59,7 @@ describe('history', () => {
   });
 
   it('filters the photos that still need review and finds photos by tag in either language', async () => {
+    const { server, page } = session;
     const review = page.getByRole('button', { name: 'Needs review' });
     await review.click();
     expect(await review.getAttribute('aria-pressed')).toBe('true');
@@ -93,6 +80,7 @@ describe('history', () => {
   });
 
   it('opens a photo on the result screen with the verdicts given before', async () => {
+    const { page } = session;
     await row(dogId).getByRole('button').first().click();
     await waitForState(page, ['done']);
     expect(await page.evaluate(() => location.hash)).toBe('#/');
@@ -105,6 +93,7 @@ describe('history', () => {
   });
 
   it('deletes a photo after asking, and it stays gone after a reload without a network', async () => {
+    const { server, browser, page } = session;
     await page.goto(`${server.url}/?lang=en#/history`);
     await expect.poll(async () => (await listed()).length).toBe(2);
     await row(giraffeId).getByRole('button', { name: 'Delete photo' }).click();
@@ -129,6 +118,7 @@ describe('history', () => {
 
 describe('settings', () => {
   it('shows how much the device keeps: space used, photos, feedback waiting to sync', async () => {
+    const { page } = session;
     await page.getByRole('link', { name: 'Settings' }).click();
     const settings = page.getByTestId('settings');
     await page.locator('[data-testid="settings"][data-loaded="true"]').waitFor();

@@ -1,5 +1,4 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,9 +6,9 @@ import type { Manifest } from '../../models/pipeline/manifest.ts';
 import { createModelRegistry, HEAD_FILE } from '../../server/models/registry.ts';
 import { openRepository } from '../../server/storage/open-repository.ts';
 import type { Repository } from '../../server/storage/repository.ts';
-import { launchBrowser, startServer, type LaunchedBrowser, type RunningServer } from '../browser.ts';
-import { appDistDir, bundleDir, photosDir } from '../env.ts';
+import { bundleDir, photosDir } from '../env.ts';
 import { choosePhoto, openApp, shownTags } from './app-page.ts';
+import { useAppSession } from './app-session.ts';
 
 /**
  * The app updates itself: a version published on the server reaches a running app in the
@@ -21,15 +20,14 @@ const TAUGHT = 'text:测试标签';
 const EMBEDDING_DIMS = 960;
 const UPDATE_MS = 120_000;
 
-let server: RunningServer;
-let browser: LaunchedBrowser;
+const session = useAppSession({ browser: { locale: 'zh-CN' } });
 let repository: Repository;
 
 const dog = join(photosDir, 'dog.jpg');
 
 /** Publishes a head that scores the taught tag `score` (as a logit) on every photo. */
 function publish(runId: string, logit: number): Promise<Manifest> {
-  const registry = createModelRegistry({ repository, builtBundleDir: bundleDir, dataDir: server.dataDir });
+  const registry = createModelRegistry({ repository, builtBundleDir: bundleDir, dataDir: session.server.dataDir });
   return registry.publish({
     head: { dims: EMBEDDING_DIMS, tags: [TAUGHT], weights: new Float32Array(EMBEDDING_DIMS), bias: Float32Array.of(logit) },
     tags: [{ id: TAUGHT, en: 'test tag', zh: '测试标签', threshold: 0.5, taught: true }],
@@ -59,19 +57,16 @@ function stored(page: Page): Promise<{ model: string | null; choice: { active: s
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(appDistDir, 'index.html'))) throw new Error(`No built app in ${appDistDir}: run \`npm run build\` first`);
-  [server, browser] = await Promise.all([startServer(), launchBrowser({ locale: 'zh-CN' })]);
-  repository = await openRepository({ dataDir: server.dataDir });
+  repository = await openRepository({ dataDir: session.server.dataDir });
 });
 
 afterAll(async () => {
   await repository?.close();
-  await Promise.all([server?.stop(), browser?.close()]);
 });
 
 describe('the app updating its model', () => {
   it('switches to a published version in the background, then refuses a damaged one and keeps working', { timeout: UPDATE_MS * 3 }, async () => {
-    const page = await browser.context.newPage();
+    const { server, page } = session;
     await openApp(page, `${server.url}/?lang=zh`);
     expect(await choosePhoto(page, dog)).toBe('done');
     const built = (await stored(page)).model;

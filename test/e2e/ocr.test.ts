@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AdminStatsSchema, type AdminStats } from '../../server/contract/sync.ts';
-import { launchBrowser, startServer, type LaunchedBrowser, type RunningServer } from '../browser.ts';
-import { appDistDir, dataDir, photosDir } from '../env.ts';
+import { dataDir, photosDir } from '../env.ts';
 import { choosePhoto, openApp, waitForServiceWorkerControl } from './app-page.ts';
+import { useAppSession } from './app-session.ts';
 
 /**
  * Reading text in the real app, in Chinese: the switches in Settings, the OCR models downloaded
@@ -16,23 +15,14 @@ import { choosePhoto, openApp, waitForServiceWorkerControl } from './app-page.ts
 
 const SIGN = '万物识别测试';
 
-let server: RunningServer;
-let browser: LaunchedBrowser;
-let page: Page;
+const session = useAppSession({ browser: { locale: 'zh-CN' } });
 
 beforeAll(async () => {
-  if (!existsSync(join(appDistDir, 'index.html'))) throw new Error(`No built app in ${appDistDir}: run \`npm run build\` first`);
-  [server, browser] = await Promise.all([startServer(), launchBrowser({ locale: 'zh-CN' })]);
-  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-  page = await browser.context.newPage();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await session.browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: session.server.url });
 });
 
 async function stats(): Promise<AdminStats> {
+  const { server } = session;
   const response = await fetch(`${server.url}/api/v1/admin/stats`, { headers: { Authorization: `Bearer ${server.adminToken}` } });
   return AdminStatsSchema.parse(await response.json());
 }
@@ -70,6 +60,7 @@ async function signPhoto(
 
 describe('reading text', () => {
   it('reads a photo that seems to carry text by itself, lets a line be copied and corrected, and syncs the correction', { timeout: 180_000 }, async () => {
+    const { server, page } = session;
     const ocrFiles: string[] = [];
     page.on('request', (request) => {
       if (/\/models\/[^/]+\/ocr-/.test(request.url())) ocrFiles.push(new URL(request.url()).pathname);
@@ -171,6 +162,7 @@ describe('reading text', () => {
   });
 
   it('reads offline after the first time, outlining turned text as a turned box', { timeout: 120_000 }, async () => {
+    const { browser, page } = session;
     await waitForServiceWorkerControl(page);
     const photo = await signPhoto(page, SIGN, { degrees: 30 });
     await browser.context.setOffline(true);

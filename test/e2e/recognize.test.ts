@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startServer, type LaunchedBrowser, type RunningServer } from '../browser.ts';
-import { appDistDir, photosDir } from '../env.ts';
+import { describe, expect, it } from 'vitest';
+import { photosDir } from '../env.ts';
 import { choosePhoto, openApp, shownTags, waitForServiceWorkerControl, waitForState, type ShownTag } from './app-page.ts';
+import { useBrowser, useServer } from './app-session.ts';
 
 /** The real app, served by the real server, in headless Chromium, recognising with the real models. */
 
@@ -13,37 +12,20 @@ const photo = (name: string) => join(photosDir, name);
 /** SwiftShader runs WebGPU on the CPU, ~25× slower than WASM: correctness only, generous limits. */
 const SWIFTSHADER_MS = 240_000;
 
-let server: RunningServer;
+const session = useServer();
 /** dog.jpg as the WASM run tagged it, for the WebGPU run to match. */
 let wasmDogTags: ShownTag[] | undefined;
-
-beforeAll(async () => {
-  if (!existsSync(join(appDistDir, 'index.html'))) throw new Error(`No built app in ${appDistDir}: run \`npm run build\` first`);
-  server = await startServer();
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
 
 async function boxesFor(page: Page, tagId: string): Promise<number> {
   return page.locator(`[data-testid="box"][data-tag-id="${tagId}"]`).count();
 }
 
 describe('the app in Chromium with WASM', () => {
-  let browser: LaunchedBrowser;
-  let page: Page;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const wasm = useBrowser();
 
   it('tags dog.jpg with "dog" and draws a box around it', async () => {
+    const { server } = session;
+    const { page } = wasm;
     await openApp(page, `${server.url}/?lang=en`);
     expect(await choosePhoto(page, photo('dog.jpg'))).toBe('done');
     const tags = await shownTags(page);
@@ -56,6 +38,8 @@ describe('the app in Chromium with WASM', () => {
   });
 
   it('names tags in the language of ?lang=', async () => {
+    const { server } = session;
+    const { page } = wasm;
     await openApp(page, `${server.url}/?lang=zh`);
     expect(await page.evaluate(() => document.documentElement.lang)).toMatch(/^zh/);
     await choosePhoto(page, photo('dog.jpg'));
@@ -70,6 +54,8 @@ describe('the app in Chromium with WASM', () => {
   });
 
   it('explains a file that is not a photo and a damaged photo, and keeps working', async () => {
+    const { server } = session;
+    const { page } = wasm;
     await openApp(page, `${server.url}/?lang=en`);
     const text = { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('a shopping list, not a photo\n') };
     expect(await choosePhoto(page, text)).toBe('error');
@@ -87,6 +73,8 @@ describe('the app in Chromium with WASM', () => {
   });
 
   it('replaces a damaged model in its cache by downloading it again', async () => {
+    const { server } = session;
+    const { page } = wasm;
     await openApp(page, `${server.url}/?lang=en`);
     // Flip bytes of the cached detector, as a storage fault or an interrupted write would.
     const damaged = await page.evaluate(async () => {
@@ -106,19 +94,12 @@ describe('the app in Chromium with WASM', () => {
 });
 
 describe('the app in Chromium with WebGPU (SwiftShader)', () => {
-  let browser: LaunchedBrowser;
-
-  beforeAll(async () => {
-    browser = await launchBrowser({ webgpu: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const gpu = useBrowser({ webgpu: true });
 
   it('gives the same top tags as WASM', { timeout: SWIFTSHADER_MS * 2 }, async () => {
     if (!wasmDogTags) throw new Error('The WASM run of dog.jpg did not complete; it is the reference for this test');
-    const page = await browser.context.newPage();
+    const { server } = session;
+    const { page } = gpu;
     await openApp(page, `${server.url}/?lang=en`, SWIFTSHADER_MS);
     expect(await choosePhoto(page, photo('dog.jpg'), SWIFTSHADER_MS)).toBe('done');
     expect(await page.getByTestId('details').getAttribute('data-provider')).toBe('webgpu');
@@ -131,18 +112,11 @@ describe('the app in Chromium with WebGPU (SwiftShader)', () => {
 });
 
 describe('the app offline, after one online visit', () => {
-  let browser: LaunchedBrowser;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const offline = useBrowser();
 
   it('loads and recognises with the network off and the server gone', async () => {
-    const page = await browser.context.newPage();
+    const { server } = session;
+    const { browser, page } = offline;
     await openApp(page, `${server.url}/?lang=en`);
     await waitForServiceWorkerControl(page);
     await browser.context.setOffline(true);

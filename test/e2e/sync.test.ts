@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,8 +5,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminStatsSchema, type AdminStats } from '../../server/contract/sync.ts';
 import { freePort, launchBrowser, startServer, type LaunchedBrowser, type RunningServer } from '../browser.ts';
-import { appDistDir, photosDir } from '../env.ts';
+import { photosDir } from '../env.ts';
 import { choosePhoto, openApp, waitForServiceWorkerControl, waitForState } from './app-page.ts';
+import { requireBuiltApp } from './app-session.ts';
 
 /**
  * The issue's walk-through: feedback given offline reaches the real server exactly once, through
@@ -33,7 +33,7 @@ async function stats(): Promise<AdminStats> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(appDistDir, 'index.html'))) throw new Error(`No built app in ${appDistDir}: run \`npm run build\` first`);
+  requireBuiltApp();
   dataDir = await mkdtemp(join(tmpdir(), 'wanwu-sync-e2e-'));
   port = await freePort();
   [, browser] = await Promise.all([start(), launchBrowser()]);

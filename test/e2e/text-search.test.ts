@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startServer, type LaunchedBrowser, type RunningServer } from '../browser.ts';
-import { appDistDir, dataDir } from '../env.ts';
+import { describe, expect, it } from 'vitest';
+import { dataDir } from '../env.ts';
 import { choosePhoto, openApp } from './app-page.ts';
+import { useAppSession } from './app-session.ts';
 
 /** A photo found again by the text read in it, as the person corrected it; the reading's time in the technical details. */
 
@@ -12,32 +10,20 @@ import { choosePhoto, openApp } from './app-page.ts';
 const SIGN = join(dataDir, 'ocr-zh', 'word_1.jpg');
 const CORRECTED = 'Seoul Kitchen 首尔厨房';
 
-let server: RunningServer;
-let browser: LaunchedBrowser;
-let page: Page;
-
-beforeAll(async () => {
-  if (!existsSync(join(appDistDir, 'index.html'))) throw new Error(`No built app in ${appDistDir}: run \`npm run build\` first`);
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  page = await browser.context.newPage();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const session = useAppSession();
 
 const historyIds = () =>
-  page.getByTestId('history-item').evaluateAll((items) => items.map((item) => item.getAttribute('data-photo-id')));
+  session.page.getByTestId('history-item').evaluateAll((items) => items.map((item) => item.getAttribute('data-photo-id')));
 
 async function search(text: string): Promise<void> {
-  await page.getByRole('searchbox', { name: 'Search tags and text' }).fill(text);
+  await session.page.getByRole('searchbox', { name: 'Search tags and text' }).fill(text);
 }
 
 describe('text read in a photo', () => {
   let read: string;
 
   it('shows how long reading took in the technical details', { timeout: 120_000 }, async () => {
+    const { server, page } = session;
     await openApp(page, `${server.url}/?lang=en`);
     expect(await choosePhoto(page, SIGN)).toBe('done');
     const text = page.getByTestId('text');
@@ -57,6 +43,7 @@ describe('text read in a photo', () => {
   });
 
   it('finds the photo in history by its corrected text, full- and half-width alike, and no longer by the words corrected away', async () => {
+    const { page } = session;
     const input = page.getByTestId('text-line-input').first();
     await input.fill(CORRECTED);
     await input.press('Enter');
