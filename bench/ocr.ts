@@ -21,6 +21,7 @@ import { fixed, formatTable, writeResult } from './report.ts';
 const ocrPageDir = join(repoRoot, 'bench', 'dist', 'ocr');
 const ENGINES = ['browser', 'node', 'gutenye'] as const;
 type Engine = (typeof ENGINES)[number];
+const ENGINE_NAMES: Record<Engine, string> = { browser: 'Wanwu (browser)', node: 'Wanwu (node)', gutenye: '@gutenye/ocr-node' };
 
 interface ImageRuns {
   file: string;
@@ -153,7 +154,7 @@ async function report(setup: OcrBenchSetup, truth: TruthItem[], results: ImageRu
     ),
   );
   const share = ({ found: hit, of }: { found: number; of: number }) => `${hit}/${of} (${fixed((100 * hit) / of, 0)} %)`;
-  console.log(`\n${formatTable(['accuracy', 'Wanwu (node)', 'Wanwu (browser)', '@gutenye/ocr-node'], [
+  console.log(`\n${formatTable(['accuracy', ...ENGINES.map((engine) => ENGINE_NAMES[engine])], [
     ['checked lines read exactly', ...ENGINES.map((engine) => share(summary[engine].checked))],
     [`unverified lines found (similarity ≥ ${FOUND_SIMILARITY})`, ...ENGINES.map((engine) => share(summary[engine].unverified))],
   ])}`);
