@@ -215,6 +215,7 @@ export const en: Messages = {
   textCorrected: (original) => `Corrected (read as “${original}”)`,
   textNotKept: 'This could not be saved on the device.',
   settingsReadText: 'Read text',
+  settingsReadTextAll: 'Read text in every photo',
   settingsReadTextHint: 'The first time, about 16 MB of text models download; then it works offline. When on, every new photo is read after its tags.',
   settingsReadTextHeavy: 'Read text when a photo seems to have some',
   settingsReadTextHeavyHint: 'Signs, menus, labels, screens and cropped lines are read after their tags (the first one downloads the text models); other photos keep the Read text button.',

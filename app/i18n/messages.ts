@@ -201,6 +201,8 @@ export interface Messages {
   textCorrected: (original: string) => string;
   textNotKept: string;
   settingsReadText: string;
+  /** The switch that reads every new photo (under the settingsReadText heading). */
+  settingsReadTextAll: string;
   settingsReadTextHint: string;
   /** The switch that reads a photo by itself when it seems to carry text. */
   settingsReadTextHeavy: string;

@@ -215,6 +215,7 @@ export const zhCN: Messages = {
   textCorrected: (original) => `已更正（原识别为「${original}」）`,
   textNotKept: '无法保存在设备上。',
   settingsReadText: '识别文字',
+  settingsReadTextAll: '读取每张照片的文字',
   settingsReadTextHint: '第一次使用时下载约 16 MB 的文字识别模型，之后离线可用。开启后，每张新照片会在识别标签之后读取文字。',
   settingsReadTextHeavy: '有文字时自动读取',
   settingsReadTextHeavyHint: '招牌、菜单、标签、屏幕和截取的文字行会在识别标签之后自动读取（第一次会下载文字识别模型）；其他照片仍显示「读取文字」按钮。',
