@@ -1,5 +1,5 @@
 import { verifyBundleFile } from '../../models/pipeline/bundle.ts';
-import { RecognitionError } from '../../models/pipeline/errors.ts';
+import { messageOf, RecognitionError } from '../../models/pipeline/errors.ts';
 import { allBundleFiles, parseManifest, type BundleFile, type Manifest } from '../../models/pipeline/manifest.ts';
 import { MANIFEST_CACHE, MANIFEST_URL, MODEL_CACHE, modelCacheKey, modelFileUrl } from '../pwa/caches.ts';
 import { BundleRefusedError } from './model-updates.ts';
@@ -127,10 +127,6 @@ async function readInto(body: ReadableStream<Uint8Array>, file: BundleFile, onBy
     reader.releaseLock();
   }
   return at === bytes.length ? bytes : bytes.subarray(0, at);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Cache Storage is missing outside secure contexts; the app then simply downloads every time. */

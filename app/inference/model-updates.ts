@@ -1,4 +1,4 @@
-import { RecognitionError } from '../../models/pipeline/errors.ts';
+import { messageOf, RecognitionError } from '../../models/pipeline/errors.ts';
 import type { Manifest } from '../../models/pipeline/manifest.ts';
 import type { RecognizeOptions } from '../../models/pipeline/recognize.ts';
 import type { Recognition } from '../../models/pipeline/types.ts';
@@ -210,8 +210,4 @@ function isModelFailure(error: unknown): boolean {
 export function learnedTags(next: Manifest, before: Manifest): number {
   const known = new Set(before.tags.map((tag) => tag.id));
   return next.tags.filter((tag) => tag.taught && !known.has(tag.id)).length;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { messageOf } from '../pipeline/errors.ts';
 import { buildBundle } from './build.ts';
 
 // `npm run models`: the bundle the server serves and the tests use, in the git-ignored models/dist.
@@ -13,6 +14,6 @@ try {
     log: (line) => console.log(line),
   });
 } catch (error) {
-  console.error(`models: build failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`models: build failed: ${messageOf(error)}`);
   process.exitCode = 1;
 }

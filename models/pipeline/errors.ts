@@ -26,6 +26,10 @@ export interface ErrorData {
 
 export function toErrorData(error: unknown): ErrorData {
   if (error instanceof RecognitionError) return { code: error.code, message: error.message };
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: 'inference-failed', message };
+  return { code: 'inference-failed', message: messageOf(error) };
+}
+
+/** What went wrong, in words, whatever was thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

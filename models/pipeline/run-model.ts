@@ -1,5 +1,5 @@
 import type { ModelSession, Tensor } from './backend.ts';
-import { RecognitionError } from './errors.ts';
+import { messageOf, RecognitionError } from './errors.ts';
 import type { ModelEntry } from './manifest.ts';
 
 /** Runs a bundle model on its one input, fetching the outputs the manifest names. */
@@ -10,8 +10,4 @@ export async function runModel(entry: ModelEntry, session: ModelSession, input: 
     const message = `The ${entry.kind} (${entry.file}) failed to run: ${messageOf(error)}`;
     throw new RecognitionError('inference-failed', message, { cause: error });
   }
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { createConsensusJob } from '../consensus/job.ts';
 import { createModelRegistry } from '../models/registry.ts';
 import { serverPaths } from '../paths.ts';
-import { UsageError, type Command } from './command.ts';
+import { parseCommandArgs, type Command } from './command.ts';
 import { withServerRepository } from './server-repository.ts';
 
 /**
@@ -42,9 +41,5 @@ function text(summary: { votes: number; ms: number; devices: number; quarantined
 }
 
 function parseOptions(args: string[]): boolean {
-  try {
-    return parseArgs({ args, options: { json: { type: 'boolean', default: false } } }).values.json;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  return parseCommandArgs({ args, options: { json: { type: 'boolean', default: false } } }).values.json;
 }

@@ -1,3 +1,6 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { messageOf } from '../../models/pipeline/errors.ts';
+
 /** One `wanwu <name>` subcommand; `run` resolves to the process exit code. */
 export interface Command {
   /** One line for `wanwu --help`. */
@@ -10,4 +13,13 @@ export interface Command {
 /** Bad arguments: the CLI prints the message and the usage line and exits with 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/** node:util's parseArgs, its complaints (an unknown option, a missing value) made usage errors. */
+export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError(messageOf(error));
+  }
 }

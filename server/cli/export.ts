@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createModelRegistry } from '../models/registry.ts';
 import { serverPaths } from '../paths.ts';
 import { createPhotoFiles } from '../storage/photo-files.ts';
 import { exportTrainingData } from '../training/export.ts';
-import { UsageError, type Command } from './command.ts';
+import { parseCommandArgs, UsageError, type Command } from './command.ts';
 import { withServerRepository } from './server-repository.ts';
 
 /**
@@ -31,12 +30,7 @@ export const exportCommand: Command = {
 };
 
 function parseOptions(args: string[]): { out: string; data?: string } {
-  let values;
-  try {
-    values = parseArgs({ args, options: { out: { type: 'string' }, data: { type: 'string' } } }).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseCommandArgs({ args, options: { out: { type: 'string' }, data: { type: 'string' } } });
   if (!values.out) throw new UsageError('--out DIR is required');
   return { out: values.out, data: values.data };
 }

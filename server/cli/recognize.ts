@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { toErrorData } from '../../models/pipeline/errors.ts';
 import type { TextLine } from '../../models/pipeline/ocr/read-text.ts';
 import type { TextReader } from '../../models/pipeline/ocr/text-reader.ts';
@@ -8,7 +7,7 @@ import type { Recognition } from '../../models/pipeline/types.ts';
 import { decodeImage } from '../inference/decode-image.ts';
 import { decodeOnce } from '../inference/decode-once.ts';
 import { serverPaths } from '../paths.ts';
-import { UsageError, type Command } from './command.ts';
+import { parseCommandArgs, UsageError, type Command } from './command.ts';
 import { formatTable } from './recognition-table.ts';
 
 /** `wanwu recognize`: the app's pipeline on photos from the command line. */
@@ -58,21 +57,15 @@ export const recognize: Command = {
 };
 
 function parseOptions(args: string[]): { json: boolean; ocr: boolean; minScore: number | undefined; files: string[] } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        json: { type: 'boolean', default: false },
-        ocr: { type: 'boolean', default: false },
-        'min-score': { type: 'string' },
-      },
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs({
+    args,
+    options: {
+      json: { type: 'boolean', default: false },
+      ocr: { type: 'boolean', default: false },
+      'min-score': { type: 'string' },
+    },
+    allowPositionals: true,
+  });
   if (positionals.length === 0) throw new UsageError('no image given');
   const raw = values['min-score'];
   return { json: values.json, ocr: values.ocr, minScore: raw === undefined ? undefined : parseScore(raw), files: positionals };

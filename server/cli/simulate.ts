@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import { DEFAULT_CROWD, simulateCrowd, type CrowdOptions, type CrowdReport } from '../consensus/simulate-crowd.ts';
 import { serverPaths } from '../paths.ts';
 import { formatFlywheelReport } from '../training/flywheel/report-table.ts';
 import { DEFAULT_FLYWHEEL, simulateFlywheel, type FlywheelOptions } from '../training/simulate-flywheel.ts';
 import { DatasetError } from '../training/yolo-dataset.ts';
-import { UsageError, type Command } from './command.ts';
+import { parseCommandArgs, UsageError, type Command } from './command.ts';
 
 /**
  * `wanwu simulate crowd`: the consensus engine against a synthetic crowd with known truth.
@@ -41,26 +40,21 @@ export const simulate: Command = {
   },
 };
 
-function parseArguments<T extends Record<string, { type: 'string' | 'boolean'; default?: boolean }>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-}
-
 function parseFlywheelOptions(args: string[]): { json: boolean; options: FlywheelOptions } {
-  const { values } = parseArguments(args, {
-    data: { type: 'string' },
-    bundle: { type: 'string' },
-    json: { type: 'boolean', default: false },
-    seed: { type: 'string' },
-    hide: { type: 'string' },
-    rounds: { type: 'string' },
-    splits: { type: 'string' },
-    adversarial: { type: 'string' },
-    devices: { type: 'string' },
-    photos: { type: 'string' },
+  const { values } = parseCommandArgs({
+    args,
+    options: {
+      data: { type: 'string' },
+      bundle: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      seed: { type: 'string' },
+      hide: { type: 'string' },
+      rounds: { type: 'string' },
+      splits: { type: 'string' },
+      adversarial: { type: 'string' },
+      devices: { type: 'string' },
+      photos: { type: 'string' },
+    },
   });
   if (!values.data) throw new UsageError('--data YOLO_DIR is required (a folder with images/, labels/ and names.txt)');
   const adversarial = share(values.adversarial, '--adversarial', DEFAULT_FLYWHEEL.adversarial);
@@ -80,13 +74,16 @@ function parseFlywheelOptions(args: string[]): { json: boolean; options: Flywhee
 }
 
 function parseCrowdOptions(args: string[]): { json: boolean; options: CrowdOptions } {
-  const { values } = parseArguments(args, {
-    json: { type: 'boolean', default: false },
-    seed: { type: 'string' },
-    photos: { type: 'string' },
-    devices: { type: 'string' },
-    adversarial: { type: 'string' },
-    spammers: { type: 'string' },
+  const { values } = parseCommandArgs({
+    args,
+    options: {
+      json: { type: 'boolean', default: false },
+      seed: { type: 'string' },
+      photos: { type: 'string' },
+      devices: { type: 'string' },
+      adversarial: { type: 'string' },
+      spammers: { type: 'string' },
+    },
   });
   const options: CrowdOptions = {
     seed: whole(values.seed, '--seed', DEFAULT_CROWD.seed, 0),

@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import type { ModelMetrics, TrainingProgress, TrainingRun } from '../contract/training.ts';
 import { createModelRegistry } from '../models/registry.ts';
 import { serverPaths } from '../paths.ts';
 import { createTrainingJob } from '../training/job.ts';
-import { UsageError, type Command } from './command.ts';
+import { parseCommandArgs, type Command } from './command.ts';
 import { withServerRepository } from './server-repository.ts';
 
 const BAR = 24;
@@ -81,10 +80,6 @@ const ap = (value: number | null | undefined) => (value === null || value === un
 const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
 
 function parseOptions(args: string[]): { json: boolean; data: string | undefined } {
-  try {
-    const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, data: { type: 'string' } } });
-    return { json: values.json, data: values.data };
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseCommandArgs({ args, options: { json: { type: 'boolean', default: false }, data: { type: 'string' } } });
+  return { json: values.json, data: values.data };
 }

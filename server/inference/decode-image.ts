@@ -1,6 +1,6 @@
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { RecognitionError } from '../../models/pipeline/errors.ts';
+import { messageOf, RecognitionError } from '../../models/pipeline/errors.ts';
 import { MAX_IMAGE_PIXELS, type DecodedImage, type ImageDecoder, type ImageFormat } from '../../models/pipeline/image.ts';
 
 const MAX_MEGAPIXELS = MAX_IMAGE_PIXELS / 1e6;
@@ -28,7 +28,7 @@ export const decodeImage: ImageDecoder = async (bytes, info) => {
   try {
     return decode(bytes);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     if (/maxResolutionInMP|maxMemoryUsageInMB|allocate enough memory/.test(message)) {
       throw new RecognitionError(
         'image-too-large',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { decodeHead } from '../../models/head/encode-head.ts';
+import { messageOf } from '../../models/pipeline/errors.ts';
 import type { Manifest } from '../../models/pipeline/manifest.ts';
 import type { TrainingProgress, TrainingRun, TrainingTrigger } from '../contract/training.ts';
 import type { ModelRegistry } from '../models/registry.ts';
@@ -111,7 +112,7 @@ export function createTrainingJob({ repository, registry, logger, minNewLabels =
     } catch (error) {
       logger.error({ err: error, runId: run.id }, 'training run failed');
       run.status = 'failed';
-      run.error = error instanceof Error ? error.message : String(error);
+      run.error = messageOf(error);
     }
     run.finishedAt = new Date().toISOString();
     run.durationMs = Math.round(performance.now() - began);
