@@ -1,5 +1,5 @@
 import type { Tensor } from './backend.ts';
-import { RecognitionError } from './errors.ts';
+import { messageOf, RecognitionError } from './errors.ts';
 import { orientationIndex, orientedSize, readExifOrientation } from './exif.ts';
 import type { Preprocess } from './manifest.ts';
 
@@ -28,6 +28,22 @@ export interface DecodedImage {
 }
 
 export type ImageDecoder = (bytes: Uint8Array, info: ImageInfo) => Promise<DecodedImage>;
+
+/** The photo's pixels from `decode`; decoders report in their own words, and a photo they cannot read is a corrupt photo. */
+export async function decodePixels(decode: ImageDecoder, bytes: Uint8Array, info: ImageInfo): Promise<DecodedImage> {
+  let image: DecodedImage;
+  try {
+    image = await decode(bytes, info);
+  } catch (error) {
+    if (error instanceof RecognitionError) throw error;
+    const message = `This ${info.format.toUpperCase()} file could not be decoded: ${messageOf(error)}`;
+    throw new RecognitionError('corrupt-image', message, { cause: error });
+  }
+  if (!(image.width > 0 && image.height > 0) || image.data.length < image.width * image.height * 4) {
+    throw new RecognitionError('corrupt-image', `This ${info.format.toUpperCase()} file decoded to no usable pixels`);
+  }
+  return image;
+}
 
 /** Sniffs the format, reads the size and orientation, and refuses what cannot or must not be decoded. */
 export function readImageInfo(bytes: Uint8Array): ImageInfo {

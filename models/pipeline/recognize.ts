@@ -4,9 +4,10 @@ import { decodeDetections, nmsPerClass } from './detector.ts';
 import { RecognitionError } from './errors.ts';
 import { orientedSize } from './exif.ts';
 import { headTags } from './head.ts';
-import { imageToTensor, inputFrame, readImageInfo, type DecodedImage, type ImageDecoder, type ImageInfo } from './image.ts';
+import { decodePixels, imageToTensor, inputFrame, readImageInfo, type ImageDecoder } from './image.ts';
 import type { ClassifierEntry, DetectorEntry, HeadEntry, Manifest, ModelEntry } from './manifest.ts';
-import { messageOf, runModel } from './run-model.ts';
+import { runModel } from './run-model.ts';
+import { oneAtATime, sessionLoader } from './sessions.ts';
 import { mapBox, mergeTags, tagsFromClassifier, tagsFromDetections, vocabularyOf, type ScoredTag } from './tags.ts';
 import type { Recognition } from './types.ts';
 
@@ -52,22 +53,12 @@ export async function createRecognizer(options: RecognizerOptions): Promise<Reco
   if (!detectorEntry) throw new RecognitionError('model-unavailable', `Model bundle ${manifest.version} has no detector`);
   const classifierEntry = manifest.models.find((m): m is ClassifierEntry => m.kind === 'classifier');
   const headEntry = manifest.models.find((m): m is HeadEntry => m.kind === 'head');
-  const sessions: ModelSession[] = [];
-  const loadOrRelease = async <E extends ModelEntry>(entry: E): Promise<Loaded<E>> => {
-    try {
-      const loaded = await load(backend, entry, files);
-      sessions.push(loaded.session);
-      return loaded;
-    } catch (error) {
-      await Promise.all(sessions.map((session) => session.release()));
-      throw error;
-    }
-  };
-  const detector = await loadOrRelease(detectorEntry);
-  const classifier = classifierEntry && (await loadOrRelease(classifierEntry));
-  const head = headEntry && (await loadOrRelease(headEntry));
-  // Sessions must not run concurrently (onnxruntime-web refuses): recognitions queue up.
-  let queue: Promise<unknown> = Promise.resolve();
+  const sessions = sessionLoader(backend, files);
+  const load = async <E extends ModelEntry>(entry: E): Promise<Loaded<E>> => ({ entry, session: await sessions.load(entry.file) });
+  const detector = await load(detectorEntry);
+  const classifier = classifierEntry && (await load(classifierEntry));
+  const head = headEntry && (await load(headEntry));
+  const queue = oneAtATime();
 
   // Decoding at the lowest threshold (or the caller's lower minScore) loses no tag that could be listed.
   const lowestThreshold = Math.min(...manifest.tags.map((tag) => tag.threshold));
@@ -75,7 +66,7 @@ export async function createRecognizer(options: RecognizerOptions): Promise<Reco
   async function recognizeNow(bytes: Uint8Array, { minScore }: RecognizeOptions): Promise<Recognition> {
     const t0 = now();
     const info = readImageInfo(bytes);
-    const image = await decodeChecked(decode, bytes, info);
+    const image = await decodePixels(decode, bytes, info);
     const t1 = now();
     const detectorInput = imageToTensor(image, info.orientation, detector.entry.preprocess);
     const classifierInput = classifier && imageToTensor(image, info.orientation, classifier.entry.preprocess);
@@ -106,14 +97,10 @@ export async function createRecognizer(options: RecognizerOptions): Promise<Reco
   return {
     manifest,
     provider: backend.provider,
-    recognize(bytes, options = {}) {
-      const result = queue.then(() => recognizeNow(bytes, options));
-      queue = result.catch(() => undefined);
-      return result;
-    },
+    recognize: (bytes, options = {}) => queue.run(() => recognizeNow(bytes, options)),
     async release() {
-      await queue;
-      await Promise.all(sessions.map((session) => session.release()));
+      await queue.idle();
+      await sessions.release();
     },
   };
 }
@@ -141,35 +128,4 @@ function detectorTags(
 function classifierTags(entry: ClassifierEntry, outputs: Record<string, Tensor>, minScore: number): ScoredTag[] {
   const probabilities = softmax(outputs[entry.outputs.logits].data);
   return tagsFromClassifier(topK(probabilities, entry.classes.length, minScore), entry.classes);
-}
-
-async function load<E extends ModelEntry>(
-  backend: InferenceBackend,
-  entry: E,
-  files: Readonly<Record<string, Uint8Array>>,
-): Promise<Loaded<E>> {
-  const bytes = files[entry.file];
-  if (!bytes) throw new RecognitionError('model-unavailable', `Model file ${entry.file} is missing`);
-  try {
-    return { entry, session: await backend.createSession(bytes) };
-  } catch (error) {
-    const message = `Model file ${entry.file} could not be loaded: ${messageOf(error)}`;
-    throw new RecognitionError('model-unavailable', message, { cause: error });
-  }
-}
-
-/** Decoders report in their own words; a photo they cannot read is a corrupt photo. */
-async function decodeChecked(decode: ImageDecoder, bytes: Uint8Array, info: ImageInfo): Promise<DecodedImage> {
-  let image: DecodedImage;
-  try {
-    image = await decode(bytes, info);
-  } catch (error) {
-    if (error instanceof RecognitionError) throw error;
-    const message = `This ${info.format.toUpperCase()} file could not be decoded: ${messageOf(error)}`;
-    throw new RecognitionError('corrupt-image', message, { cause: error });
-  }
-  if (!(image.width > 0 && image.height > 0) || image.data.length < image.width * image.height * 4) {
-    throw new RecognitionError('corrupt-image', `This ${info.format.toUpperCase()} file decoded to no usable pixels`);
-  }
-  return image;
 }

@@ -1,8 +1,9 @@
-import type { InferenceBackend, ModelSession } from '../backend.ts';
-import { RecognitionError } from '../errors.ts';
+import type { InferenceBackend } from '../backend.ts';
+import { messageOf, RecognitionError } from '../errors.ts';
 import { orientedSize } from '../exif.ts';
-import { readImageInfo, type ImageDecoder } from '../image.ts';
+import { decodePixels, readImageInfo, type ImageDecoder } from '../image.ts';
 import type { OcrEntry } from '../manifest.ts';
+import { oneAtATime, sessionLoader } from '../sessions.ts';
 import { ctcClasses } from './ctc.ts';
 import { readText, type ReadTextOptions, type TextLine } from './read-text.ts';
 
@@ -26,38 +27,24 @@ export interface TextReader {
   release(): Promise<void>;
 }
 
-/** Loads the OCR models into sessions of `backend`; readings queue up, one at a time per session. */
+/** Loads the OCR models into sessions of `backend`; readings queue up, one at a time. */
 export async function createTextReader(options: TextReaderOptions): Promise<TextReader> {
   const { backend, entry, files, decode, now = () => performance.now() } = options;
-  const dictionary = new TextDecoder().decode(fileOf(files, entry.recognizer.dictionary));
-  const created: ModelSession[] = [];
-  const load = async (file: string) => {
-    try {
-      const session = await backend.createSession(fileOf(files, file));
-      created.push(session);
-      return session;
-    } catch (error) {
-      await Promise.all(created.map((session) => session.release()));
-      if (error instanceof RecognitionError) throw error;
-      throw new RecognitionError('model-unavailable', `OCR model ${file} could not be loaded: ${messageOf(error)}`, { cause: error });
-    }
-  };
+  const dictionary = files[entry.recognizer.dictionary];
+  if (!dictionary) throw new RecognitionError('model-unavailable', `OCR file ${entry.recognizer.dictionary} is missing`);
+  const loader = sessionLoader(backend, files);
   const sessions = {
-    detector: await load(entry.detector.file),
-    recognizer: await load(entry.recognizer.file),
-    direction: await load(entry.direction.file),
-    classes: ctcClasses(dictionary),
+    detector: await loader.load(entry.detector.file),
+    recognizer: await loader.load(entry.recognizer.file),
+    direction: await loader.load(entry.direction.file),
+    classes: ctcClasses(new TextDecoder().decode(dictionary)),
   };
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = oneAtATime();
 
   async function readNow(bytes: Uint8Array, readOptions?: ReadTextOptions): Promise<TextReading> {
     const started = now();
     const info = readImageInfo(bytes);
-    const image = await decode(bytes, info).catch((error: unknown) => {
-      if (error instanceof RecognitionError) throw error;
-      throw new RecognitionError('corrupt-image', `This ${info.format.toUpperCase()} file could not be decoded: ${messageOf(error)}`, { cause: error });
-    });
-    const photo = { image, orientation: info.orientation, ...orientedSize(info.width, info.height, info.orientation) };
+    const photo = { image: await decodePixels(decode, bytes, info), orientation: info.orientation, ...orientedSize(info.width, info.height, info.orientation) };
     try {
       const lines = await readText(photo, sessions, entry, readOptions);
       return { lines, ms: now() - started };
@@ -67,24 +54,10 @@ export async function createTextReader(options: TextReaderOptions): Promise<Text
   }
 
   return {
-    read(bytes, readOptions) {
-      const result = queue.then(() => readNow(bytes, readOptions));
-      queue = result.catch(() => undefined);
-      return result;
-    },
+    read: (bytes, readOptions) => queue.run(() => readNow(bytes, readOptions)),
     async release() {
-      await queue;
-      await Promise.all(created.map((session) => session.release()));
+      await queue.idle();
+      await loader.release();
     },
   };
-}
-
-function fileOf(files: Readonly<Record<string, Uint8Array>>, path: string): Uint8Array {
-  const bytes = files[path];
-  if (!bytes) throw new RecognitionError('model-unavailable', `OCR file ${path} is missing`);
-  return bytes;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
