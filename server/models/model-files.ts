@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeWhole } from '../storage/write-whole.ts';
 import { sha256Hex } from './bundle-store.ts';
 
 /** The bundle files the model registry keeps, each once, named by its sha256: `<dataDir>/models/files/<sha256>`. */
@@ -29,20 +29,8 @@ export function createModelFiles(dataDir: string): ModelFiles {
       const path = pathOf(sha256);
       const stored = await readFile(path).catch(() => null);
       if (stored && sha256Hex(stored) === sha256) return sha256;
-      await mkdir(root, { recursive: true });
-      // Flushed under a temporary name, then renamed: the name only ever shows whole bytes, and
-      // replacing a damaged copy (or a twin another process wrote) with the same content is harmless.
-      const temp = join(root, `.${sha256}.${randomUUID()}.tmp`);
-      const handle = await open(temp, 'wx');
-      try {
-        await handle.writeFile(bytes);
-        await handle.datasync();
-        await handle.close();
-        await rename(temp, path);
-      } finally {
-        await handle.close().catch(() => {});
-        await unlink(temp).catch(() => {});
-      }
+      // Replacing a damaged copy (or a twin another process wrote) with the same content is harmless.
+      await writeWhole(path, bytes, { replace: true });
       return sha256;
     },
   };

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeWhole } from './write-whole.ts';
 
 /** The photos devices uploaded (with consent), one file per photo, named by its id. */
 export interface PhotoFiles {
@@ -34,27 +34,9 @@ export function createPhotoFiles(dataDir: string): PhotoFiles {
     has,
 
     async write(id, bytes) {
-      const { dir, file } = pathOf(id);
       if (await has(id)) return false;
-      await mkdir(dir, { recursive: true });
-      // Written and flushed under a temporary name, then linked under its own: the name only ever
-      // shows a whole photo, even after a crash or a power cut, and link (unlike rename) never
-      // replaces a photo another request stored first.
-      const temp = join(dir, `.${id}.${randomUUID()}.tmp`);
-      const handle = await open(temp, 'wx');
-      try {
-        await handle.writeFile(bytes);
-        await handle.datasync();
-        await handle.close();
-        await link(temp, file);
-        return true;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-        throw error;
-      } finally {
-        await handle.close().catch(() => {});
-        await unlink(temp).catch(() => {});
-      }
+      // Linked, not renamed, into place: the first photo stored under an id stays.
+      return writeWhole(pathOf(id).file, bytes, { replace: false });
     },
 
     async read(id) {
