@@ -40,7 +40,11 @@ if (!target) throw new Error('index.html has no #app element');
 mount(App, {
   target,
   props: { app, i18n },
-  context: new Map<symbol, unknown>([...syncContext(new SyncState(db, triggers)), ...modelUpdateContext(updates), ...readTextContext(readText)]),
+  context: new Map<symbol, unknown>([
+    syncContext.provide(new SyncState(db, triggers)),
+    modelUpdateContext.provide(updates),
+    readTextContext.provide(readText),
+  ]),
 });
 // The service worker makes the app work offline; new versions take over by themselves. It is
 // registered once the models are loaded, so that its precache finds the 14 MB runtime in the HTTP

@@ -1,8 +1,8 @@
 import { liveQuery, type Subscription } from 'dexie';
-import { getContext } from 'svelte';
 import type { DownloadProgress, InferenceClient, LoadedModels, ModelChange } from '../inference/client.ts';
 import type { WanwuDatabase } from '../store/schema.ts';
 import { serverModel } from '../sync/server-model.ts';
+import { appContext } from './app-context.ts';
 
 /**
  * The model bundle as people see it change: which version runs and which is kept, a background
@@ -63,14 +63,4 @@ export class ModelUpdateState {
   }
 }
 
-const MODEL_UPDATE_CONTEXT = Symbol('model-update');
-
-/** Handed to `mount()` by main.ts beside the sync's context. */
-export function modelUpdateContext(state: ModelUpdateState): Map<symbol, ModelUpdateState> {
-  return new Map([[MODEL_UPDATE_CONTEXT, state]]);
-}
-
-/** The app's ModelUpdateState; undefined where none was mounted (a component rendered alone). */
-export function modelUpdateState(): ModelUpdateState | undefined {
-  return getContext<ModelUpdateState | undefined>(MODEL_UPDATE_CONTEXT);
-}
+export const modelUpdateContext = appContext<ModelUpdateState>('model-update');

@@ -1,9 +1,9 @@
-import { getContext } from 'svelte';
 import type { TextReading } from '../../models/pipeline/ocr/text-reader.ts';
 import { looksTextHeavy } from '../../models/pipeline/text-heavy.ts';
 import type { Recognition } from '../../models/pipeline/types.ts';
 import type { DownloadProgress, InferenceClient } from '../inference/client.ts';
 import type { WanwuDatabase } from '../store/schema.ts';
+import { appContext } from './app-context.ts';
 
 /** The two switches, each kept in its settings row, and where a device that never set one stands. */
 const SWITCHES = {
@@ -68,14 +68,4 @@ export class ReadTextState {
   }
 }
 
-const READ_TEXT_CONTEXT = Symbol('read-text');
-
-/** Handed to `mount()` by main.ts beside the sync's context. */
-export function readTextContext(state: ReadTextState): Map<symbol, ReadTextState> {
-  return new Map([[READ_TEXT_CONTEXT, state]]);
-}
-
-/** The app's ReadTextState; undefined where none was mounted (a component rendered alone). */
-export function readTextState(): ReadTextState | undefined {
-  return getContext<ReadTextState | undefined>(READ_TEXT_CONTEXT);
-}
+export const readTextContext = appContext<ReadTextState>('read-text');

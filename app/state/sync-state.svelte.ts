@@ -1,9 +1,9 @@
 import { liveQuery } from 'dexie';
-import { getContext } from 'svelte';
 import type { WanwuDatabase } from '../store/schema.ts';
 import { setUploadConsent } from '../sync/photo-upload.ts';
 import { readSyncStatus, type SyncStatus } from '../sync/sync-status.ts';
 import type { SyncTriggers } from '../sync/triggers.ts';
+import { appContext } from './app-context.ts';
 
 /**
  * The sync as Settings shows it. The status is a live query over the outbox and the settings, so
@@ -51,14 +51,4 @@ export class SyncState {
   }
 }
 
-const SYNC_CONTEXT = Symbol('sync');
-
-/** Handed to `mount()` by main.ts, so that components reach the one SyncState without threading props. */
-export function syncContext(state: SyncState): Map<symbol, SyncState> {
-  return new Map([[SYNC_CONTEXT, state]]);
-}
-
-/** The app's SyncState; undefined where none was mounted (a component rendered alone). */
-export function syncState(): SyncState | undefined {
-  return getContext<SyncState | undefined>(SYNC_CONTEXT);
-}
+export const syncContext = appContext<SyncState>('sync');
