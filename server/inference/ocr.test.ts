@@ -6,8 +6,11 @@ import { bundleDir } from '../../test/env.ts';
 import { exifWithGps, insertAfterSoi } from '../../test/jpeg-fixture.ts';
 import { bestSimilarity, FOUND_SIMILARITY, isRead, ocrDir, readTruth, WOODBLOCK, type TruthItem } from '../../test/ocr-truth.ts';
 import type { TextLine } from '../../models/pipeline/ocr/read-text.ts';
-import type { TextReader } from '../../models/pipeline/ocr/text-reader.ts';
+import { createTextReader, type TextReader } from '../../models/pipeline/ocr/text-reader.ts';
+import { decodeImage } from './decode-image.ts';
 import { loadTextReader } from './ocr.ts';
+import { createNodeBackend } from './ort-node-backend.ts';
+import { readBundleFiles, readBundleManifest } from './read-bundle.ts';
 
 /**
  * Checked lines this pipeline does not read exactly, with what it reads and why. Each one is
@@ -80,6 +83,26 @@ describe('reading text in ../shared/data/ocr-zh', () => {
     const sideways = jpeg.encode({ data: stored, width: height, height: width }, 95).data;
     const { lines } = await reader.read(insertAfterSoi(new Uint8Array(sideways), exifWithGps(6).segment));
     expectWordBox(lines);
+  });
+});
+
+describe('bad input to the text reader', () => {
+  it('answers a non-image and a broken photo with their own codes, and keeps reading after them', async () => {
+    const word = new Uint8Array(await readFile(join(ocrDir, 'word_1.jpg')));
+    const broken = new Uint8Array([...word.subarray(0, 400), 0xff, 0xd9]);
+    await expect(reader.read(new TextEncoder().encode('not a photo at all'))).rejects.toMatchObject({ code: 'not-an-image' });
+    await expect(reader.read(broken)).rejects.toMatchObject({ code: 'corrupt-image' });
+    expect((await reader.read(word)).lines.map((line) => line.text)).toEqual(['韩国小馆']);
+  });
+
+  it('says which OCR model file is missing or cannot be loaded', async () => {
+    const { ocr } = await readBundleManifest(bundleDir);
+    const files = await readBundleFiles(bundleDir, ocr!.files);
+    const without = Object.fromEntries(Object.entries(files).filter(([path]) => path !== ocr!.recognizer.file));
+    const damaged = { ...files, [ocr!.direction.file]: new Uint8Array([1, 2, 3]) };
+    const create = (bundle: Record<string, Uint8Array>) => createTextReader({ backend: createNodeBackend(), entry: ocr!, files: bundle, decode: decodeImage });
+    await expect(create(without)).rejects.toMatchObject({ code: 'model-unavailable', message: `Model file ${ocr!.recognizer.file} is missing` });
+    await expect(create(damaged)).rejects.toMatchObject({ code: 'model-unavailable', message: expect.stringContaining(`Model file ${ocr!.direction.file} could not be loaded`) });
   });
 });
 
