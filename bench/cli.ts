@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { bundleDir, dataDir } from '../test/env.ts';
+import { bundleDir, ocrDir } from '../test/env.ts';
 
 /**
- * `npm run bench -- inference [--runs N]` | `quality [--data DIR]` | `store [--runs N]` |
- * `sync [--seconds S] [--connections C]` | `aggregate` | `train` | `ocr [--runs N]`; each loads only its own runtimes.
+ * `npm run bench -- inference [--runs N]` | `quality --data DIR` | `store [--runs N]` |
+ * `sync [--seconds S] [--connections C]` | `aggregate` | `train` | `ocr [--runs N] [--data DIR]`; each loads only its own runtimes.
  */
-const USAGE = 'usage: npm run bench -- inference [--runs N] | quality [--data DIR] | store [--runs N] | sync [--seconds S] [--connections C] | aggregate | train | ocr [--runs N]';
+const USAGE = 'usage: npm run bench -- inference [--runs N] | quality --data DIR | store [--runs N] | sync [--seconds S] [--connections C] | aggregate | train | ocr [--runs N] [--data DIR]';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -15,7 +15,7 @@ const { positionals, values } = parseArgs({
 
 const benchmarks: Record<string, () => Promise<void>> = {
   inference: async () => (await import('./inference.ts')).runInference({ runs: positiveInteger(values.runs ?? '5') }),
-  quality: async () => (await import('./quality.ts')).runQuality({ data: resolve(values.data ?? resolve(dataDir, 'coco-dev')), bundleDir }),
+  quality: async () => (await import('./quality.ts')).runQuality({ data: resolve(required(values.data, '--data DIR (a YOLO folder, e.g. ../shared/data/coco-1k)')), bundleDir }),
   store: async () => (await import('./store.ts')).runStore({ runs: positiveInteger(values.runs ?? '5') }),
   sync: async () =>
     (await import('./sync.ts')).runSync({
@@ -24,8 +24,13 @@ const benchmarks: Record<string, () => Promise<void>> = {
     }),
   aggregate: async () => (await import('./aggregate.ts')).runAggregate(),
   train: async () => (await import('./train.ts')).runTrain(),
-  ocr: async () => (await import('./ocr.ts')).runOcr({ runs: positiveInteger(values.runs ?? '3') }),
+  ocr: async () => (await import('./ocr.ts')).runOcr({ runs: positiveInteger(values.runs ?? '3'), ocrDir: resolve(values.data ?? ocrDir) }),
 };
+
+function required(value: string | undefined, what: string): string {
+  if (value === undefined) throw new Error(`quality needs ${what}`);
+  return value;
+}
 
 function positiveInteger(text: string, option = '--runs'): number {
   const value = Number(text);

@@ -6,7 +6,7 @@ import { build } from 'vite';
 import GutenOcr from '@gutenye/ocr-node';
 import { launchBrowser, startServer } from '../test/browser.ts';
 import { bundleDir, repoRoot } from '../test/env.ts';
-import { FOUND_SIMILARITY, isRead, ocrDir, readTruth, type TruthItem } from '../test/ocr-truth.ts';
+import { FOUND_SIMILARITY, isRead, readTruth, type TruthItem } from '../test/ocr-truth.ts';
 import { MANIFEST_FILE, parseManifest } from '../models/pipeline/manifest.ts';
 import { loadTextReader } from '../server/inference/ocr.ts';
 import type { OcrBenchSetup, OcrRun } from './browser/ocr/ocr-bench-api.ts';
@@ -25,23 +25,24 @@ const ENGINE_NAMES: Record<Engine, string> = { browser: 'Wanwu (browser)', node:
 
 interface ImageRuns {
   file: string;
+  path: string;
   /** Wall time per kept run, ms. */
   ms: Record<Engine, number[]>;
   /** What each engine read (the last run). */
   texts: Record<Engine, string[]>;
 }
 
-export async function runOcr({ runs }: { runs: number }): Promise<void> {
+export async function runOcr({ runs, ocrDir }: { runs: number; ocrDir: string }): Promise<void> {
   const manifestPath = join(bundleDir, MANIFEST_FILE);
   if (!existsSync(manifestPath)) throw new Error(`${manifestPath} is missing: run \`npm run build\` first`);
   if (!parseManifest(JSON.parse(await readFile(manifestPath, 'utf8'))).ocr) throw new Error('The built bundle has no OCR models: run `npm run build` again');
-  const truth = await readTruth();
+  const truth = await readTruth(ocrDir);
   const images = await Promise.all(truth.map((item) => readFile(join(ocrDir, item.file))));
-  const results: ImageRuns[] = truth.map(({ file }) => ({ file, ms: { browser: [], node: [], gutenye: [] }, texts: { browser: [], node: [], gutenye: [] } }));
+  const results: ImageRuns[] = truth.map(({ file }) => ({ file, path: join(ocrDir, file), ms: { browser: [], node: [], gutenye: [] }, texts: { browser: [], node: [], gutenye: [] } }));
 
   const setup = await inBrowser(images, runs, results);
   await inNode(images, runs, results);
-  await report(setup, truth, results, runs);
+  await report(setup, truth, results, { runs, ocrDir });
 }
 
 /** Round 0 of every loop warms the runtime up and is not kept. */
@@ -84,7 +85,7 @@ async function inNode(images: Buffer[], runs: number, results: ImageRuns[]): Pro
           // Guten OCR takes a path and decodes with sharp; ours takes the bytes already read.
           const texts = engine === 'node'
             ? (await reader.read(images[i])).lines.map((line) => line.text)
-            : ((await guten.detect(join(ocrDir, results[i].file))) as { text: string }[]).map((line) => line.text);
+            : ((await guten.detect(results[i].path)) as { text: string }[]).map((line) => line.text);
           keep(results[i], engine, round, performance.now() - started, texts);
         }
       }
@@ -110,7 +111,7 @@ function score(item: TruthItem, texts: string[]) {
   return { found: found.length, missed: item.lines.filter((line) => !found.includes(line)) };
 }
 
-async function report(setup: OcrBenchSetup, truth: TruthItem[], results: ImageRuns[], runs: number): Promise<void> {
+async function report(setup: OcrBenchSetup, truth: TruthItem[], results: ImageRuns[], { runs, ocrDir }: { runs: number; ocrDir: string }): Promise<void> {
   const perImage = results.map((result, i) => {
     const item = truth[i];
     const medianMs = Object.fromEntries(ENGINES.map((engine) => [engine, median(result.ms[engine])])) as Record<Engine, number>;
@@ -129,7 +130,7 @@ async function report(setup: OcrBenchSetup, truth: TruthItem[], results: ImageRu
   const ms = (value: number) => fixed(value, 1);
   const ratio = (value: number) => `${fixed(value, 2)}×`;
   const found = (image: (typeof perImage)[number], engine: Engine) => `${image.scores[engine].found}/${image.lines}`;
-  console.log(`\nocr: ${results.length} images of ocr-zh × ${runs} runs each after one warm-up; model ${setup.version}`);
+  console.log(`\nocr: ${results.length} images of ${ocrDir} × ${runs} runs each after one warm-up; model ${setup.version}`);
   console.log(`browser: headless Chromium, onnxruntime-web ${setup.provider}, ${setup.threads} threads, crossOriginIsolated=${setup.crossOriginIsolated}, load ${ms(setup.loadMs)} ms`);
   console.log(`node: onnxruntime-node cpu, ${availableParallelism()} threads, Wanwu and @gutenye/ocr-node alternating\n`);
   console.log(

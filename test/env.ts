@@ -1,29 +1,25 @@
-import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Paths the tests read. Shared inputs (photos, labelled sets, the model mirror) come from the
- * environment as .ci/run sets it; for a developer checkout they default to ../shared beside the repo.
+ * Paths the tests read, all inside the repository: a clone with nothing beside it passes
+ * `npm test`. Larger labelled sets are never read by tests; benchmarks and simulations take them
+ * by path (`--data DIR`).
  */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const sharedDefault = resolve(repoRoot, '..', 'shared');
 
-function sharedPath(variable: string, fallback: string): string {
-  return resolve(process.env[variable] ?? resolve(sharedDefault, fallback));
-}
-
-export const dataDir = sharedPath('WANWU_DATA_DIR', 'data');
-export const modelMirror = sharedPath('WANWU_MODEL_MIRROR', 'models');
-export const labelsDir = sharedPath('WANWU_LABELS_DIR', 'labels');
-export const photosDir = resolve(dataDir, 'photos');
+/** Small inputs the tests need, each folder with its licences and origin (test/fixtures/README.md). */
+export const fixturesDir = resolve(repoRoot, 'test', 'fixtures');
+/** Nine real photos: a dog with a bicycle and a truck, horses, a giraffe, a bus, The Scream, … */
+export const photosDir = resolve(fixturesDir, 'photos');
+/** Seventeen images with Chinese and English text, and what they say (`truth.json`). */
+export const ocrDir = resolve(fixturesDir, 'ocr-zh');
+/** Reference Chinese/English class names the label files are checked against. */
+export const labelsDir = resolve(fixturesDir, 'labels');
+/** 64 labelled COCO photos, downscaled, as a YOLO folder: the short flywheel run. */
+export const cocoMiniDir = resolve(fixturesDir, 'coco-mini');
 
 /** The model bundle `npm run models` writes (git-ignored). */
 export const bundleDir = resolve(repoRoot, 'models', 'dist', 'bundle');
 /** The built PWA `vite build` writes (git-ignored). */
 export const appDistDir = resolve(repoRoot, 'dist');
-
-export function requirePath(path: string, what: string): string {
-  if (!existsSync(path)) throw new Error(`${what} not found at ${path}; set the matching WANWU_* variable`);
-  return path;
-}

@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { levenshtein, similarity } from '../models/pipeline/ocr/similarity.ts';
-import { dataDir, requirePath } from './env.ts';
+import { ocrDir } from './env.ts';
 
 /**
- * ../shared/data/ocr-zh and its truth.json, and when a line counts as read: one rule for the
- * accuracy test (server/inference/ocr.test.ts) and the benchmark (bench/ocr.ts).
+ * The OCR fixtures' truth.json, and when a line counts as read: one rule for the accuracy test
+ * (server/inference/ocr.test.ts) and the benchmark (bench/ocr.ts).
  */
-export const ocrDir = join(dataDir, 'ocr-zh');
 
 /** The text expected in one photo, and how sure that is. */
 export interface TruthItem {
@@ -17,8 +16,9 @@ export interface TruthItem {
   lines: string[];
 }
 
-export async function readTruth(): Promise<TruthItem[]> {
-  return JSON.parse(await readFile(join(requirePath(ocrDir, 'OCR test photos'), 'truth.json'), 'utf8')).items;
+/** The truth of an OCR set laid out like the fixtures (`truth.json` beside its images). */
+export async function readTruth(dir = ocrDir): Promise<TruthItem[]> {
+  return JSON.parse(await readFile(join(dir, 'truth.json'), 'utf8')).items;
 }
 
 /** The woodblock scan's old characters may be read as their simplified forms: up to two edits. */

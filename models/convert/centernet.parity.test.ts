@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { photosDir, repoRoot, requirePath } from '../../test/env.ts';
+import { photosDir, repoRoot } from '../../test/env.ts';
 import { decodeDetections } from '../pipeline/detector.ts';
 import { centerNetGraph, convertCenterNet } from './centernet.ts';
 import { loadWarnings, relativeL2, runOnnx } from './ort-run.ts';
@@ -26,7 +26,7 @@ beforeAll(async () => {
 
 /** The photo as both runtimes see it: decoded, stretched to 512x512 by TF.js's bilinear resize. */
 function photoInput(name: string): tfTypes.Tensor4D {
-  const { width, height, data } = jpeg.decode(readFileSync(requirePath(join(photosDir, name), 'test photo')), { useTArray: true });
+  const { width, height, data } = jpeg.decode(readFileSync(join(photosDir, name)), { useTArray: true });
   const rgb = new Float32Array(width * height * 3);
   for (let i = 0; i < width * height; i++) rgb.set(data.subarray(i * 4, i * 4 + 3), i * 3);
   return tf.image.resizeBilinear(tf.tensor4d(rgb, [1, height, width, 3]), [512, 512]);

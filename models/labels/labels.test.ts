@@ -1,18 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dataDir, labelsDir, requirePath } from '../../test/env.ts';
+import { cocoMiniDir, labelsDir } from '../../test/env.ts';
 import { cocoLabels, imagenetLabels, type Label } from './labels.ts';
 
-/** Shape of the cross-check files in the shared labels folder. */
+/** Shape of the cross-check files in test/fixtures/labels. */
 interface Reference {
   index: number;
   en: string;
   zh: string;
-}
-
-function readShared(path: string, what: string): string {
-  return readFileSync(requirePath(path, what), 'utf8');
 }
 
 /** The id convention (README.md): lower case, apostrophes dropped, other non-alphanumeric runs become '-'. */
@@ -49,7 +45,7 @@ describe.each([
 
 describe('coco labels', () => {
   it('use exactly the COCO class names, in the detector class order', () => {
-    const names = readShared(resolve(dataDir, 'coco-dev', 'names.txt'), 'COCO class names').split('\n').filter(Boolean);
+    const names = readFileSync(resolve(cocoMiniDir, 'names.txt'), 'utf8').split('\n').filter(Boolean);
     expect(cocoLabels.map((label) => label.en)).toEqual(names);
   });
 
@@ -77,7 +73,7 @@ describe('imagenet labels', () => {
     expect(imagenetLabels[index]).toMatchObject({ en, zh });
   });
 
-  // Mistakes found in the shared cross-check file; ours must carry the right sense.
+  // Mistakes found in the reference cross-check file; ours must carry the right sense.
   it.each([
     [288, 'leopard', '豹'],
     [290, 'jaguar', '美洲豹'],
@@ -94,9 +90,9 @@ describe('imagenet labels', () => {
   });
 });
 
-describe('cross-check against the shared reference labels', () => {
+describe('cross-check against the reference labels', () => {
   function reference(file: string): Reference[] {
-    return JSON.parse(readShared(resolve(labelsDir, file), 'reference labels')) as Reference[];
+    return JSON.parse(readFileSync(resolve(labelsDir, file), 'utf8')) as Reference[];
   }
 
   function reportChineseDifferences(name: string, ours: readonly Label[], theirs: Reference[]): void {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleDir, photosDir, requirePath } from '../../test/env.ts';
+import { bundleDir, photosDir } from '../../test/env.ts';
 import type { InferenceBackend, ModelSession } from './backend.ts';
 import { MANIFEST_FILE, parseManifest, type DetectorEntry, type Manifest } from './manifest.ts';
 import { createRecognizer } from './recognize.ts';
@@ -25,7 +25,7 @@ export function runBackendContract({ name, createBackend }: BackendContractOptio
     let session: ModelSession;
 
     beforeAll(async () => {
-      const text = await readFile(join(requirePath(bundleDir, 'Model bundle (npm run models)'), MANIFEST_FILE), 'utf8');
+      const text = await readFile(join(bundleDir, MANIFEST_FILE), 'utf8');
       manifest = parseManifest(JSON.parse(text));
       files = Object.fromEntries(await Promise.all(manifest.files.map(async (f) => [f.path, await readFile(join(bundleDir, f.path))])));
       detector = manifest.models.find((m): m is DetectorEntry => m.kind === 'detector')!;

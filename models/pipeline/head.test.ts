@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNodeBackend } from '../../server/inference/ort-node-backend.ts';
-import { bundleDir, photosDir, requirePath } from '../../test/env.ts';
+import { bundleDir, photosDir } from '../../test/env.ts';
 import { encodeHead, HEAD_INPUT, HEAD_OUTPUT } from '../head/encode-head.ts';
 import type { TagHead } from '../head/head.ts';
 import type { InferenceBackend } from './backend.ts';
@@ -20,7 +20,7 @@ let files: Record<string, Uint8Array>;
 let dogPhoto: Uint8Array;
 
 beforeAll(async () => {
-  const text = await readFile(join(requirePath(bundleDir, 'Model bundle (npm run models)'), MANIFEST_FILE), 'utf8');
+  const text = await readFile(join(bundleDir, MANIFEST_FILE), 'utf8');
   manifest = parseManifest(JSON.parse(text));
   files = Object.fromEntries(await Promise.all(manifest.files.map(async (f) => [f.path, await readFile(join(bundleDir, f.path))])));
   dogPhoto = await readFile(join(photosDir, 'dog.jpg'));

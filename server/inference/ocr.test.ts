@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleDir } from '../../test/env.ts';
+import { bundleDir, ocrDir } from '../../test/env.ts';
 import { exifWithGps, insertAfterSoi } from '../../test/jpeg-fixture.ts';
-import { bestSimilarity, FOUND_SIMILARITY, isRead, ocrDir, readTruth, WOODBLOCK, type TruthItem } from '../../test/ocr-truth.ts';
+import { bestSimilarity, FOUND_SIMILARITY, isRead, readTruth, WOODBLOCK, type TruthItem } from '../../test/ocr-truth.ts';
 import type { TextLine } from '../../models/pipeline/ocr/read-text.ts';
 import { createTextReader, type TextReader } from '../../models/pipeline/ocr/text-reader.ts';
 import { decodeImage } from './decode-image.ts';
@@ -39,7 +39,7 @@ beforeAll(async () => {
 });
 afterAll(() => reader?.release());
 
-describe('reading text in ../shared/data/ocr-zh', () => {
+describe('reading text in the ocr-zh fixtures', () => {
   it('reads every checked line exactly (the woodblock scan within two characters, the screenshot as its source compares it)', () => {
     const problems: string[] = [];
     for (const item of truth.filter((entry) => entry.truth === 'checked')) {

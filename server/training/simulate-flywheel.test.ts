@@ -1,14 +1,13 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundleDir, dataDir, requirePath } from '../../test/env.ts';
+import { bundleDir, cocoMiniDir } from '../../test/env.ts';
 import { simulateFlywheel } from './simulate-flywheel.ts';
 
 describe('simulateFlywheel', () => {
   it('teaches the hidden classes through feedback, and the published head beats the base model on held-out photos', async () => {
     const report = await simulateFlywheel({
-      data: requirePath(join(dataDir, 'coco-dev'), 'the coco-dev labelled set'),
-      bundleDir: requirePath(bundleDir, 'the built model bundle'),
-      seed: 1, hide: 3, rounds: 2, splits: 1, devices: 12, adversarial: 0, photos: 64,
+      data: cocoMiniDir,
+      bundleDir,
+      seed: 1, hide: 3, rounds: 2, splits: 1, devices: 12, adversarial: 0,
     });
     const [split] = report.splits;
     expect(split.hidden).toHaveLength(3);

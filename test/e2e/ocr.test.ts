@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AdminStatsSchema, type AdminStats } from '../../server/contract/sync.ts';
-import { dataDir, photosDir } from '../env.ts';
+import { ocrDir, photosDir } from '../env.ts';
 import { choosePhoto, openApp, waitForServiceWorkerControl } from './app-page.ts';
 import { useAppSession } from './app-session.ts';
 
@@ -69,7 +69,7 @@ describe('reading text', () => {
     await openApp(page, server.url);
     const sign = await signPhoto(page, SIGN, { height: 240 });
     // A lab-results table the classifier takes for a menu (0.84 on the built bundle).
-    const table = join(dataDir, 'ocr-zh', '00018069.jpg');
+    const table = join(ocrDir, '00018069.jpg');
     const status = () => page.getByTestId('text').getAttribute('data-status');
     const settings = async (): Promise<void> => {
       await page.getByTestId('nav-settings').click();

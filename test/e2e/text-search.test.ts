@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dataDir } from '../env.ts';
+import { ocrDir } from '../env.ts';
 import { choosePhoto, openApp } from './app-page.ts';
 import { useAppSession } from './app-session.ts';
 
 /** A photo found again by the text read in it, as the person corrected it; the reading's time in the technical details. */
 
 /** A shop sign of one line (韩国小馆). */
-const SIGN = join(dataDir, 'ocr-zh', 'word_1.jpg');
+const SIGN = join(ocrDir, 'word_1.jpg');
 const CORRECTED = 'Seoul Kitchen 首尔厨房';
 
 const session = useAppSession();

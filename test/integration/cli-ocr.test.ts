@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundleDir, dataDir, photosDir, repoRoot } from '../env.ts';
+import { bundleDir, ocrDir, photosDir, repoRoot } from '../env.ts';
 
 /** `wanwu recognize …` as people run it, from the repo root; resolves with its output and exit code. */
 function recognize(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -13,8 +13,8 @@ function recognize(args: string[]): Promise<{ code: number; stdout: string; stde
   });
 }
 
-const word = join(dataDir, 'ocr-zh', 'word_1.jpg');
-const upsideDown = join(dataDir, 'ocr-zh', 'text_cls.jpg');
+const word = join(ocrDir, 'word_1.jpg');
+const upsideDown = join(ocrDir, 'text_cls.jpg');
 const dog = join(photosDir, 'dog.jpg');
 
 describe('wanwu recognize --ocr', () => {
