@@ -1,7 +1,6 @@
-import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { buildBundle } from '../models/build/build.ts';
-import { bundleDir, modelMirror, repoRoot } from './env.ts';
+import { bundleDir } from './env.ts';
 import { startTestPostgres } from './postgres.ts';
 
 declare module 'vitest' {
@@ -18,12 +17,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const [postgres, bundle] = await Promise.allSettled([
     startTestPostgres(),
-    buildBundle({
-      outDir: bundleDir,
-      cacheDir: resolve(repoRoot, 'models', 'dist', 'cache'),
-      mirror: modelMirror,
-      log: (line) => console.log(line),
-    }),
+    buildBundle({ outDir: bundleDir, log: (line) => console.log(line) }),
   ]);
   if (bundle.status === 'rejected') {
     if (postgres.status === 'fulfilled') await postgres.value.stop();

@@ -1,16 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modelMirror, requirePath } from '../../test/env.ts';
 import { allBundleFiles, parseManifest, type Manifest } from '../pipeline/manifest.ts';
 import { vocabularyOf } from '../pipeline/tags.ts';
 import { buildBundle, type BuildOptions } from './build.ts';
-import { classifierSources, ocrPackageFiles } from './sources.ts';
+import { ocrPackageFiles, vendorDir, vendoredClassifier } from './sources.ts';
 
 let work: string;
 beforeAll(async () => {
@@ -24,12 +21,8 @@ async function readBundle(dir: string): Promise<Manifest> {
   return parseManifest(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
 }
 
-describe('buildBundle with the classifier mirror', () => {
-  const options = (): BuildOptions => ({
-    outDir: join(work, 'full', 'bundle'),
-    cacheDir: join(work, 'full', 'cache'),
-    mirror: requirePath(modelMirror, 'model mirror'),
-  });
+describe('buildBundle', () => {
+  const options = (): BuildOptions => ({ outDir: join(work, 'full', 'bundle') });
 
   it('writes a valid manifest whose files, names and vocabulary match the models', async () => {
     const { manifest, dir, rebuilt } = await buildBundle(options());
@@ -52,9 +45,10 @@ describe('buildBundle with the classifier mirror', () => {
     await expectOcrModels(dir, manifest);
 
     expect(manifest.models.map((m) => [m.kind, m.classes.length])).toEqual([['detector', 80], ['classifier', 1000]]);
-    // The mirror holds the hwacc_design_garage copy, and the manifest says so.
-    expect(manifest.files.find((f) => f.path === 'classifier.onnx')?.sha256).toBe(classifierSources[1].sha256);
+    // The vendored classifier is the hwacc_design_garage copy, and the manifest says so.
+    expect(manifest.files.find((f) => f.path === 'classifier.onnx')?.sha256).toBe(vendoredClassifier.sha256);
     expect(manifest.models[1].source).toMatch(/hwacc_design_garage/);
+    expect(manifest.tags).toHaveLength(1054);
     const vocabulary = vocabularyOf(manifest);
     expect(vocabulary.get('coco:dog')).toEqual({ id: 'coco:dog', en: 'dog', zh: '狗', pinyin: 'gou', threshold: 0.3 });
     expect(vocabulary.get('coco:sports-ball')?.en).toBe('sports ball');
@@ -117,34 +111,18 @@ async function expectOcrModels(dir: string, manifest: Manifest): Promise<void> {
   expect(dictionaryLines + 2).toBe(6625);
 }
 
-describe('buildBundle without a classifier source', () => {
-  let unreachable: string;
-  beforeAll(async () => {
-    // A port that was free a moment ago and is closed again: every connection is refused.
-    const server = createServer();
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    unreachable = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    await new Promise((done) => server.close(done));
-  });
+describe('buildBundle with a vendored classifier that is not the pinned file', () => {
+  it('refuses to build, naming the file and how to restore it', async () => {
+    const vendor = join(work, 'vendor');
+    await mkdir(vendor);
+    await copyFile(join(vendorDir, vendoredClassifier.path), join(vendor, vendoredClassifier.path));
+    const bytes = await readFile(join(vendor, vendoredClassifier.path));
+    bytes[1000] ^= 0xff;
+    await writeFile(join(vendor, vendoredClassifier.path), bytes);
 
-  it('ships the detector alone and says so in one line, then takes the classifier once it can', async () => {
-    const lines: string[] = [];
-    const base = {
-      outDir: join(work, 'alone', 'bundle'),
-      cacheDir: join(work, 'alone', 'cache'),
-      classifierSources: classifierSources.map((source) => ({ ...source, url: `${unreachable}/classifier.onnx` })),
-      log: (line: string) => lines.push(line),
-    };
-    const { manifest, dir } = await buildBundle(base);
-    expect(lines.filter((line) => line.startsWith('models: classifier'))).toEqual([
-      expect.stringMatching(/^models: classifier unavailable \(no mirror; download failed: .*ECONNREFUSED.*\); the app will run with the detector alone$/),
-    ]);
-    expect(manifest.models.map((m) => m.kind)).toEqual(['detector']);
-    expect(manifest.tags.every((tag) => tag.id.startsWith('coco:'))).toBe(true);
-    expect((await readdir(dir)).sort()).toEqual(['detector.onnx', 'manifest.json', 'ocr-detector.onnx', 'ocr-dictionary.txt', 'ocr-direction.onnx', 'ocr-recognizer.onnx']);
-
-    const withMirror = await buildBundle({ ...base, mirror: modelMirror });
-    expect(withMirror.rebuilt).toBe(true);
-    expect(withMirror.manifest.models.map((m) => m.kind)).toEqual(['detector', 'classifier']);
+    const outDir = join(work, 'tampered', 'bundle');
+    const build = buildBundle({ outDir, vendorDir: vendor });
+    await expect(build).rejects.toThrow(/mobilenetv2-12-int8\.onnx is not the pinned file .*git checkout models\/vendor/);
+    await expect(readdir(outDir)).rejects.toThrow(/ENOENT/);
   });
 });

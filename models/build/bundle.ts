@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { allBundleFiles, MANIFEST_FILE, ManifestSchema, type BundleFile, type Manifest, type ModelEntry, type OcrEntry, type VocabularyTag } from '../pipeline/manifest.ts';
-import { hashFile } from './download.ts';
+import { hashFile } from './fingerprint.ts';
 
 
 export interface BundleContents {

@@ -9,8 +9,6 @@ const dist = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 try {
   await buildBundle({
     outDir: resolve(dist, 'bundle'),
-    cacheDir: resolve(dist, 'cache'),
-    mirror: process.env.WANWU_MODEL_MIRROR || undefined,
     log: (line) => console.log(line),
   });
 } catch (error) {

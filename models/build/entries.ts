@@ -62,12 +62,12 @@ function cocoTwin(label: Label): Label | undefined {
 }
 
 /** The bundle's vocabulary: the tags its models can output, with their names, pinyin and thresholds. */
-export function vocabulary(withClassifier: boolean): VocabularyTag[] {
+export function vocabulary(): VocabularyTag[] {
   const tags = (labels: readonly Label[], threshold: number) =>
     labels.map(({ id, en, zh }) => ({ id, en, zh, pinyin: pinyinOf(zh), threshold }));
   return [
     ...tags(cocoLabels, defaultThresholds.detector),
-    ...(withClassifier ? tags(imagenetLabels.filter((label) => !cocoTwin(label)), defaultThresholds.classifier) : []),
+    ...tags(imagenetLabels.filter((label) => !cocoTwin(label)), defaultThresholds.classifier),
   ];
 }
 

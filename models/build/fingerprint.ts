@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { hashFile } from './download.ts';
 
 const modelsRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -20,10 +21,7 @@ async function tfjsModelFiles(modelJson: string): Promise<string[]> {
   return [modelJson, ...weightsManifest.flatMap((group) => group.paths.map((path) => join(dirname(modelJson), path)))];
 }
 
-/**
- * A hash of everything the bundle is built from. `classifier` is the sha256 of the classifier
- * file the build would ship, or `none`, so gaining or losing the classifier rebuilds the bundle.
- */
+/** A hash of everything the bundle is built from; `classifier` is the sha256 of the classifier it ships. */
 export async function inputsFingerprint(detectorModelJson: string, classifier: string): Promise<string> {
   const repo = await repoInputs();
   const human = await tfjsModelFiles(detectorModelJson);
@@ -34,4 +32,10 @@ export async function inputsFingerprint(detectorModelJson: string, classifier: s
   const lines = await Promise.all(named.map(async ([name, path]) => `${name} ${await hashFile(path)}`));
   lines.push(`classifier ${classifier}`);
   return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
+export async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
 }

