@@ -8,14 +8,17 @@ import { decodeImage } from '../inference/decode-image.ts';
 import { decodeOnce } from '../inference/decode-once.ts';
 import { serverPaths } from '../paths.ts';
 import { parseCommandArgs, UsageError, type Command } from './command.ts';
+import { photoPaths } from './photo-paths.ts';
 import { formatTable } from './recognition-table.ts';
 
 /** `wanwu recognize`: the app's pipeline on photos from the command line. */
 export const recognize: Command = {
   summary: 'recognise what is in photos (the same models and pipeline as the app)',
-  usage: '[--json] [--ocr] [--min-score S] <image...>',
+  usage: '[--json] [--ocr] [--min-score S] <photo | folder | - ...>   (- reads paths from standard input, one a line)',
   async run(args) {
-    const { json, ocr, minScore, files } = parseOptions(args);
+    const { json, ocr, minScore, inputs } = parseOptions(args);
+    const { files, skipped } = await photoPaths(inputs, process.stdin);
+    if (skipped > 0) process.stderr.write(`wanwu: skipped ${skipped} file${skipped === 1 ? '' : 's'} in the folders that are not JPEG or PNG\n`);
     let recognizer: Recognizer;
     let reader: TextReader | undefined;
     try {
@@ -37,8 +40,10 @@ export const recognize: Command = {
       return 1;
     }
     let failed = 0;
+    const progress = progressReporter(files.length);
     try {
-      for (const file of files) {
+      for (const [done, file] of files.entries()) {
+        progress(done);
         try {
           const bytes = await readImage(file);
           const result = await recognizer.recognize(bytes, { minScore });
@@ -56,7 +61,7 @@ export const recognize: Command = {
   },
 };
 
-function parseOptions(args: string[]): { json: boolean; ocr: boolean; minScore: number | undefined; files: string[] } {
+function parseOptions(args: string[]): { json: boolean; ocr: boolean; minScore: number | undefined; inputs: string[] } {
   const { values, positionals } = parseCommandArgs({
     args,
     options: {
@@ -68,13 +73,31 @@ function parseOptions(args: string[]): { json: boolean; ocr: boolean; minScore: 
   });
   if (positionals.length === 0) throw new UsageError('no image given');
   const raw = values['min-score'];
-  return { json: values.json, ocr: values.ocr, minScore: raw === undefined ? undefined : parseScore(raw), files: positionals };
+  return { json: values.json, ocr: values.ocr, minScore: raw === undefined ? undefined : parseScore(raw), inputs: positionals };
 }
 
 function parseScore(raw: string): number {
   const score = Number(raw);
   if (raw.trim() === '' || !(score >= 0 && score <= 1)) throw new UsageError(`--min-score must be a number from 0 to 1, not "${raw}"`);
   return score;
+}
+
+/** How often a long run says how far it is, on stderr (stdout stays one result per photo). */
+const PROGRESS_EVERY_MS = 5000;
+
+/** Call with the number of photos done before each photo; says so every PROGRESS_EVERY_MS. */
+function progressReporter(total: number): (done: number) => void {
+  const started = performance.now();
+  let lastSaid = started;
+  return (done) => {
+    const now = performance.now();
+    if (now - lastSaid < PROGRESS_EVERY_MS || done === 0) return;
+    lastSaid = now;
+    const perSecond = done / ((now - started) / 1000);
+    const secondsLeft = (total - done) / perSecond;
+    const left = secondsLeft < 60 ? 'under a minute' : `about ${Math.round(secondsLeft / 60)} min`;
+    process.stderr.write(`wanwu: ${done} of ${total} photos, ${perSecond.toFixed(1)} a second, ${left} left\n`);
+  };
 }
 
 async function readImage(file: string): Promise<Uint8Array> {

@@ -2,6 +2,11 @@ import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { InferenceBackend, ModelSession, Tensor } from '../../models/pipeline/backend.ts';
 
+// onnxruntime-node 1.30 gathers "telemetry" when it creates its environment, which on Linux runs
+// GCC regexes over the process's command line: past about 25 KB of arguments (800 photo paths)
+// they recurse off the stack and the process dies with SIGSEGV. Wanwu sends no telemetry anyway.
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
 /** The Node implementation of the inference seam: onnxruntime-node on the CPU. */
 export function createNodeBackend(): InferenceBackend {
   const options: ort.InferenceSession.SessionOptions = {

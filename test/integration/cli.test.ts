@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
@@ -13,15 +13,16 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the CLI as people do, from the repo root, and never throws on a non-zero exit. */
-function wanwu(args: string[], { viaNpx = false, env = {} }: { viaNpx?: boolean; env?: Record<string, string> } = {}): Promise<Run> {
+/** Runs the CLI as people do, from the repo root, with `input` on its stdin, and never throws on a non-zero exit. */
+function wanwu(args: string[], { viaNpx = false, env = {}, input = '' }: { viaNpx?: boolean; env?: Record<string, string>; input?: string } = {}): Promise<Run> {
   const [file, argv] = viaNpx ? ['npx', ['--no-install', 'wanwu', ...args]] : [process.execPath, ['bin/wanwu.js', ...args]];
   return new Promise((resolve) => {
     const childEnv = { ...process.env, WANWU_BUNDLE_DIR: bundleDir, ...env };
-    execFile(file, argv, { cwd: repoRoot, env: childEnv, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile(file, argv, { cwd: repoRoot, env: childEnv, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const failure = error as (Error & { code?: number; signal?: string }) | null;
       resolve({ code: failure ? (failure.code ?? null) : 0, signal: failure?.signal ?? null, stdout, stderr });
     });
+    child.stdin!.end(input);
   });
 }
 
@@ -114,6 +115,35 @@ describe('wanwu recognize', () => {
     expect(errors[2]).toBe(`wanwu: ${missing}: No such file`);
     expect(run.stderr).not.toMatch(noStack);
   });
+
+  it('walks folders recursively and reads paths from standard input (-), in the order given', async () => {
+    const album = join(temp, 'album');
+    mkdirSync(join(album, '2026', 'summer'), { recursive: true });
+    linkSync(dog, join(album, '2026', 'summer', 'dog.jpg'));
+    linkSync(horses, join(album, 'horses.JPG'));
+    writeFileSync(join(album, '2026', 'notes.txt'), 'not a photo');
+    const run = await wanwu(['recognize', '--json', album, '-'], { input: `${dog}\n\n${horses}\n` });
+    expect(run.code).toBe(0);
+    expect(jsonLines(run).map((line) => line.file)).toEqual([join(album, '2026', 'summer', 'dog.jpg'), join(album, 'horses.JPG'), dog, horses]);
+    expect(run.stderr).toBe('wanwu: skipped 1 file in the folders that are not JPEG or PNG\n');
+  });
+
+  it('takes 1,000 photo paths on the command line: no crash, a JSON line each, progress on stderr', async () => {
+    // onnxruntime-node used to die with SIGSEGV creating its first session past ~25 KB of arguments.
+    const many = join(temp, 'many');
+    mkdirSync(many);
+    const small = join(many, 'small.jpg');
+    writeFileSync(small, jpeg.encode({ width: 64, height: 48, data: new Uint8Array(64 * 48 * 4).fill(120) }, 80).data);
+    const paths = Array.from({ length: 1000 }, (_, i) => join(many, `holiday-${String(i).padStart(4, '0')}-a-long-enough-name-to-fill-the-command-line.jpg`));
+    for (const path of paths) linkSync(small, path);
+    const run = await wanwu(['recognize', '--json', ...paths]);
+    expect(run.signal).toBeNull();
+    expect(run.code, run.stderr).toBe(0);
+    expect(jsonLines(run).map((line) => line.file)).toEqual(paths);
+    const progress = run.stderr.trimEnd().split('\n');
+    expect(progress.length).toBeGreaterThan(0);
+    for (const line of progress) expect(line).toMatch(/^wanwu: \d+ of 1000 photos, \d+\.\d a second, (under a minute|about \d+ min) left$/);
+  }, 600_000);
 
   it('recognises a 50-megapixel photo or refuses it clearly, never crashing', async () => {
     const width = 8660;
