@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { corsOriginsFromEnv, limitsFromEnv } from './api/limits.ts';
 import type { AppDeps } from './app.ts';
+import { numberSetting } from './config-error.ts';
 import { createConsensusJob, DEFAULT_AGGREGATE_DELAY_MS } from './consensus/job.ts';
 import { createModelRegistry } from './models/registry.ts';
 import { serverPaths } from './paths.ts';
@@ -11,27 +12,30 @@ import { createPhotoFiles } from './storage/photo-files.ts';
 
 /**
  * The server's parts as its environment configures them (WANWU_*, DATABASE_URL): the database
- * opened and migrated, the admin token settled, consensus scheduled WANWU_AGGREGATE_DELAY seconds after syncs. One wiring for `npm start` and the sync bench.
- * Rejects with a StorageError when the database cannot be used.
+ * opened and migrated, the admin token settled, consensus scheduled WANWU_AGGREGATE_DELAY seconds
+ * after syncs. One wiring for `npm start` and the sync bench. Rejects with a ConfigError (a
+ * StorageError when it is the database) when a setting cannot be used.
  */
 export async function appDepsFromEnv(env: NodeJS.ProcessEnv, logger: Logger, announceAdminToken: (token: string) => void): Promise<AppDeps> {
+  // Settings first: a typo stops the start before anything is created or announced.
   const { appDir, bundleDir, dataDir } = serverPaths(env);
+  const delayMs = 1000 * numberSetting(env, 'WANWU_AGGREGATE_DELAY', DEFAULT_AGGREGATE_DELAY_MS / 1000, { min: 0, unit: 'seconds' });
+  const schedule = trainingScheduleFromEnv(env);
+  const limits = limitsFromEnv(env);
   const repository = await openRepository({ dataDir, databaseUrl: env.DATABASE_URL || undefined });
   // The registry is the bundle store: apps get the current version, built or published by training.
   const registry = createModelRegistry({ repository, builtBundleDir: bundleDir, dataDir });
-  const delay = Number(env.WANWU_AGGREGATE_DELAY);
-  const delayMs = env.WANWU_AGGREGATE_DELAY && Number.isFinite(delay) && delay >= 0 ? delay * 1000 : DEFAULT_AGGREGATE_DELAY_MS;
   return {
     appDir,
     bundles: registry,
     registry,
     repository,
     consensus: createConsensusJob({ repository, bundles: registry, logger, delayMs }),
-    training: createTrainingJob({ repository, registry, logger, ...trainingScheduleFromEnv(env) }),
+    training: createTrainingJob({ repository, registry, logger, ...schedule }),
     photos: createPhotoFiles(dataDir),
     adminTokenHash: await adminTokenHash(repository, env.WANWU_ADMIN_TOKEN, announceAdminToken),
     logger,
-    limits: limitsFromEnv(env),
+    limits,
     corsOrigins: corsOriginsFromEnv(env),
   };
 }

@@ -5,25 +5,16 @@ import { pino } from 'pino';
 import { MANIFEST_FILE } from '../models/pipeline/manifest.ts';
 import { appDepsFromEnv } from './app-deps.ts';
 import { createApp } from './app.ts';
+import { ConfigError, numberSetting } from './config-error.ts';
 import { serverPaths } from './paths.ts';
-import { StorageError } from './storage/open-repository.ts';
 
 /** `npm start`: one Node process serves the PWA, the model bundle and the API. */
-const host = process.env.HOST ?? '127.0.0.1';
-const port = Number(process.env.PORT ?? 8787);
-const { appDir, bundleDir, dataDir } = serverPaths();
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+const { appDir, bundleDir, dataDir } = serverPaths();
 
-if (!existsSync(join(appDir, 'index.html'))) logger.warn(`no built app in ${appDir}; run \`npm run build\``);
-if (!existsSync(join(bundleDir, MANIFEST_FILE))) logger.warn(`no model bundle in ${bundleDir}; run \`npm run models\``);
-
-const deps = await appDepsFromEnv(process.env, logger, (token) => {
-  // Printed straight to stdout, never through the logger, and only the once: afterwards only its hash exists.
-  console.log(`\nWanwu admin token (shown only now; keep it, or set WANWU_ADMIN_TOKEN): ${token}\n`);
-}).catch((error: unknown) => {
-  // Its message says what is wrong and what to change; a stack trace would only bury it.
-  if (!(error instanceof StorageError)) throw error;
-  logger.fatal(error.message);
+const { host, port, deps } = await configure().catch((error: unknown) => {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`Wanwu cannot start: ${error.message}\n`);
   process.exit(1);
 });
 const { repository, consensus, training } = deps;
@@ -32,6 +23,24 @@ const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
   const shown = info.family === 'IPv6' ? `[${info.address}]` : info.address;
   logger.info({ database: repository.kind, dataDir }, `Wanwu is running at http://${shown}:${info.port}`);
 });
+server.once('error', (error: NodeJS.ErrnoException) => {
+  const why = error.code === 'EADDRINUSE' ? `port ${port} on ${host} is in use; set PORT to another` : error.message;
+  process.stderr.write(`Wanwu cannot start: ${why}\n`);
+  process.exit(1);
+});
+
+/** Every setting checked and the database opened before anything listens; a ConfigError says what to change. */
+async function configure() {
+  const host = process.env.HOST || '127.0.0.1';
+  const port = numberSetting(process.env, 'PORT', 8787, { min: 0, max: 65535, integer: true, unit: 'a TCP port' });
+  if (!existsSync(join(appDir, 'index.html'))) logger.warn(`no built app in ${appDir}; run \`npm run build\``);
+  if (!existsSync(join(bundleDir, MANIFEST_FILE))) logger.warn(`no model bundle in ${bundleDir}; run \`npm run models\``);
+  const deps = await appDepsFromEnv(process.env, logger, (token) => {
+    // Printed straight to stdout, never through the logger, and only the once: afterwards only its hash exists.
+    console.log(`\nWanwu admin token (shown only now; keep it, or set WANWU_ADMIN_TOKEN): ${token}\n`);
+  });
+  return { host, port, deps };
+}
 
 function shutdown(signal: string): void {
   logger.info(`${signal}: shutting down`);

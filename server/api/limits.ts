@@ -1,4 +1,5 @@
 import { MAX_PHOTO_BYTES } from '../contract/sync.ts';
+import { numberSetting } from '../config-error.ts';
 
 /** How much the API takes, per request and per client; env overrides in `limitsFromEnv`. */
 export interface ApiLimits {
@@ -44,11 +45,7 @@ const ENV_NAMES: Record<keyof ApiLimits, string> = {
 export function limitsFromEnv(env: NodeJS.ProcessEnv): ApiLimits {
   const limits = { ...DEFAULT_LIMITS };
   for (const key of Object.keys(ENV_NAMES) as (keyof ApiLimits)[]) {
-    const text = env[ENV_NAMES[key]];
-    if (text === undefined || text === '') continue;
-    const value = Number(text);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`${ENV_NAMES[key]} must be a positive number of requests a minute, not "${text}"`);
-    limits[key] = value;
+    limits[key] = numberSetting(env, ENV_NAMES[key], DEFAULT_LIMITS[key], { min: 1, unit: 'requests a minute' });
   }
   return limits;
 }

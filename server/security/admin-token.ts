@@ -1,3 +1,4 @@
+import { ConfigError } from '../config-error.ts';
 import type { Repository } from '../storage/repository.ts';
 import { hashToken, newToken } from './tokens.ts';
 
@@ -14,7 +15,7 @@ const MIN_ADMIN_TOKEN = 16;
  */
 export async function adminTokenHash(repository: Repository, fromEnv: string | undefined, announce: (token: string) => void): Promise<string> {
   if (fromEnv !== undefined && fromEnv !== '') {
-    if (fromEnv.length < MIN_ADMIN_TOKEN) throw new Error(`WANWU_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN} characters`);
+    if (fromEnv.length < MIN_ADMIN_TOKEN) throw new ConfigError(`WANWU_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN} characters (it has ${fromEnv.length}); unset it to have one generated`);
     return hashToken(fromEnv);
   }
   const stored = await repository.setting(ADMIN_TOKEN_SETTING);

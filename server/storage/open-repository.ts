@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { ConfigError } from '../config-error.ts';
 import { join } from 'node:path';
 import { openPostgresRepository } from './postgres-repository.ts';
 import type { Repository } from './repository.ts';
@@ -12,7 +13,7 @@ export interface StorageOptions {
 }
 
 /** The database could not be opened or migrated; the message says why and what to change. */
-export class StorageError extends Error {}
+export class StorageError extends ConfigError {}
 
 /** The server's storage, migrated and ready: PostgreSQL when a URL is given, else SQLite in the data folder. */
 export async function openRepository({ dataDir, databaseUrl }: StorageOptions): Promise<Repository> {

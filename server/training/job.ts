@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { decodeHead } from '../../models/head/encode-head.ts';
 import { messageOf } from '../../models/pipeline/errors.ts';
 import type { Manifest } from '../../models/pipeline/manifest.ts';
+import { numberSetting } from '../config-error.ts';
 import type { TrainingProgress, TrainingRun, TrainingTrigger } from '../contract/training.ts';
 import type { ModelRegistry } from '../models/registry.ts';
 import type { ConsensusItem, PhotoEmbedding, Repository } from '../storage/repository.ts';
@@ -185,8 +186,7 @@ export function createTrainingJob({ repository, registry, logger, minNewLabels =
 
 /** The server's schedule: after consensus runs that brought WANWU_TRAIN_MIN_LABELS new labels (default 200). */
 export function trainingScheduleFromEnv(env: NodeJS.ProcessEnv): Pick<TrainingJobOptions, 'minNewLabels' | 'watchMs'> {
-  const labels = Number(env.WANWU_TRAIN_MIN_LABELS);
-  const minNewLabels = env.WANWU_TRAIN_MIN_LABELS && Number.isInteger(labels) && labels > 0 ? labels : DEFAULT_MIN_NEW_LABELS;
+  const minNewLabels = numberSetting(env, 'WANWU_TRAIN_MIN_LABELS', DEFAULT_MIN_NEW_LABELS, { min: 1, integer: true, unit: 'new consensus labels' });
   return { minNewLabels, watchMs: DEFAULT_WATCH_MS };
 }
 

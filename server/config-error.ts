@@ -1,0 +1,34 @@
+/**
+ * The server cannot start as configured (an environment variable, the data folder, the database):
+ * the message says which setting and what to change. `npm start` prints it as one line and exits
+ * 1; a stack trace would only bury it.
+ */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** What a number setting accepts. */
+export interface NumberRange {
+  min: number;
+  max?: number;
+  integer?: boolean;
+  /** The unit or meaning, for the message: "seconds", "requests a minute". */
+  unit: string;
+}
+
+/**
+ * The environment variable `name` as a number within `range`, `fallback` when it is unset or
+ * empty, and a ConfigError naming the variable when it is anything else: a typo never silently
+ * becomes the default.
+ */
+export function numberSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, range: NumberRange): number {
+  const text = env[name];
+  if (text === undefined || text.trim() === '') return fallback;
+  const value = Number(text);
+  const { min, max = Infinity, integer = false, unit } = range;
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    const bounds = max === Infinity ? `at least ${min}` : `from ${min} to ${max}`;
+    throw new ConfigError(`${name} must be ${integer ? 'a whole number' : 'a number'} ${bounds} (${unit}), not "${text}"`);
+  }
+  return value;
+}
