@@ -6,7 +6,7 @@ import { createConsensusJob, DEFAULT_AGGREGATE_DELAY_MS } from './consensus/job.
 import { createModelRegistry } from './models/registry.ts';
 import { serverPaths } from './paths.ts';
 import { createTrainingJob, trainingScheduleFromEnv } from './training/job.ts';
-import { adminTokenHash } from './security/admin-token.ts';
+import { adminTokenHash, chosenAdminToken } from './security/admin-token.ts';
 import { openRepository } from './storage/open-repository.ts';
 import { createPhotoFiles } from './storage/photo-files.ts';
 
@@ -22,6 +22,7 @@ export async function appDepsFromEnv(env: NodeJS.ProcessEnv, logger: Logger, ann
   const delayMs = 1000 * numberSetting(env, 'WANWU_AGGREGATE_DELAY', DEFAULT_AGGREGATE_DELAY_MS / 1000, { min: 0, unit: 'seconds' });
   const schedule = trainingScheduleFromEnv(env);
   const limits = limitsFromEnv(env);
+  const adminToken = chosenAdminToken(env.WANWU_ADMIN_TOKEN);
   const repository = await openRepository({ dataDir, databaseUrl: env.DATABASE_URL || undefined });
   // The registry is the bundle store: apps get the current version, built or published by training.
   const registry = createModelRegistry({ repository, builtBundleDir: bundleDir, dataDir });
@@ -33,7 +34,7 @@ export async function appDepsFromEnv(env: NodeJS.ProcessEnv, logger: Logger, ann
     consensus: createConsensusJob({ repository, bundles: registry, logger, delayMs }),
     training: createTrainingJob({ repository, registry, logger, ...schedule }),
     photos: createPhotoFiles(dataDir),
-    adminTokenHash: await adminTokenHash(repository, env.WANWU_ADMIN_TOKEN, announceAdminToken),
+    adminTokenHash: await adminTokenHash(repository, adminToken, announceAdminToken),
     logger,
     limits,
     corsOrigins: corsOriginsFromEnv(env),

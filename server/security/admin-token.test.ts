@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openRepository } from '../storage/open-repository.ts';
 import type { Repository } from '../storage/repository.ts';
-import { adminTokenHash } from './admin-token.ts';
+import { adminTokenHash, chosenAdminToken } from './admin-token.ts';
 import { hashToken, tokenMatches } from './tokens.ts';
 
 let dataDir: string;
@@ -24,7 +24,7 @@ describe('adminTokenHash', () => {
     const first = await adminTokenHash(repository, undefined, (token) => shown.push(token));
     await repository.close();
     repository = await openRepository({ dataDir });
-    const second = await adminTokenHash(repository, '', (token) => shown.push(token));
+    const second = await adminTokenHash(repository, undefined, (token) => shown.push(token));
     expect(shown).toHaveLength(1);
     expect(second).toBe(first);
     expect(tokenMatches(shown[0], second)).toBe(true);
@@ -33,7 +33,8 @@ describe('adminTokenHash', () => {
 
   it('uses WANWU_ADMIN_TOKEN when set, and refuses one too short to be safe', async () => {
     const chosen = 'a-long-enough-admin-token';
-    expect(await adminTokenHash(repository, chosen, () => expect.fail('nothing to show'))).toBe(hashToken(chosen));
-    await expect(adminTokenHash(repository, 'short', () => {})).rejects.toThrow(/at least 16 characters/);
+    expect(await adminTokenHash(repository, chosenAdminToken(chosen), () => expect.fail('nothing to show'))).toBe(hashToken(chosen));
+    expect(() => chosenAdminToken('short')).toThrow(/at least 16 characters/);
+    expect(chosenAdminToken('')).toBeUndefined();
   });
 });

@@ -61,9 +61,9 @@ describe('a server that cannot start as configured', () => {
     }
   });
 
-  it('creates nothing for a bad setting', async () => {
-    const dataDir = join(temp, 'untouched');
-    await start({ WANWU_DATA: dataDir, WANWU_SYNC_RATE: 'many' });
+  it.each([['WANWU_SYNC_RATE', 'many'], ['WANWU_ADMIN_TOKEN', 'short']])('creates nothing when %s=%s', async (name, value) => {
+    const dataDir = join(temp, `untouched-${name}`);
+    await start({ WANWU_DATA: dataDir, [name]: value });
     expect(existsSync(dataDir)).toBe(false);
   });
 });
