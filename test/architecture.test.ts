@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './env.ts';
 
-/** Dependencies point one way (DESIGN.md, STYLE.md): these rules keep the layers honest. */
+/** Dependencies point one way (docs/ARCHITECTURE.md, "Layers"): these rules keep the layers honest. */
 
 /** Product source files; tests and shared test suites (`*.test.ts`, `*.case.ts`) run in Node only. */
 function sourceFiles(dir: string): string[] {

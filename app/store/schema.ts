@@ -36,7 +36,7 @@ export interface TextSearchRecord {
   text: string;
 }
 
-/** Version 1: the tables of DESIGN.md ("Local store"). */
+/** Version 1: photos, recognitions, feedback, outbox, models and settings. */
 export const SCHEMA_V1 = {
   photos: 'id, createdAt',
   recognitions: '++id, photoId',

@@ -30,7 +30,7 @@ const STRIP_RATIO = 3;
 /**
  * Whether a photo seems to carry text, from its base recognition alone: a text-bearing class
  * scores at least 0.1, or the picture is a strip. Measured on the built bundle (README): most
- * of ../shared/data/ocr-zh, few COCO photos.
+ * of the ocr-zh set, few COCO photos.
  */
 export function looksTextHeavy({ tags, width, height }: Pick<Recognition, 'tags' | 'width' | 'height'>): boolean {
   if (tags.some((tag) => textBearingTags.has(tag.id) && tag.score >= MIN_TEXT_SCORE)) return true;

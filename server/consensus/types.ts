@@ -1,7 +1,7 @@
 import type { QuarantineReason } from '../contract/admin.ts';
 
 /**
- * The consensus engine's inputs and outputs (issue 5). Pure data: the engine (./aggregate.ts) is
+ * The consensus engine's inputs and outputs. Pure data: the engine (./aggregate.ts) is
  * pure TypeScript over these, the job (./job.ts) reads votes from the repository and stores results.
  */
 

@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 /**
  * The feedback event: one user act, as the app queues it in its outbox and as `POST /api/v1/sync`
- * receives it. The server owns this contract; the app imports it (DESIGN.md, "Sync contract").
- * The sync issue adds the request/response schemas beside it.
+ * receives it. The server owns this contract; the app imports it (docs/ARCHITECTURE.md, "The wire
+ * contract"); the sync request and response schemas are beside it in ./sync.ts.
  */
 
 export const Sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');

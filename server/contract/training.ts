@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Training runs and model versions (issue 6), as the admin API answers them and the dashboard and
+ * Training runs and model versions, as the admin API answers them and the dashboard and
  * CLI show them. The training job (server/training/job.ts) records one TrainingRun per run.
  */
 

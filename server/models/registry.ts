@@ -20,7 +20,7 @@ export interface PublishRequest {
 }
 
 /**
- * The model registry (issue 6): the bundle `npm run models` built, plus every version training
+ * The model registry: the bundle `npm run models` built, plus every version training
  * published, each immutable (manifest with hashes, content-addressed files). Serves the current
  * one to apps as a BundleStore; an admin can make an earlier version current again.
  */

@@ -56,7 +56,7 @@ interface Loaded {
 }
 
 /**
- * The training job (issue 6): reads consensus labels and embeddings, trains a candidate head
+ * The training job: reads consensus labels and embeddings, trains a candidate head
  * (./train.ts), publishes it through the registry when it passes the gate, and records every
  * run. One run at a time per process: by API, by CLI, and by itself after consensus runs that
  * brought enough new labels (it polls the stored consensus, so runs by `wanwu aggregate` count too).

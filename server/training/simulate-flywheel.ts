@@ -5,7 +5,7 @@ import { runSplit, type SplitReport } from './flywheel/run-split.ts';
 import { readYoloDataset } from './yolo-dataset.ts';
 
 /**
- * The flywheel simulation (issue 6, "The proof"): the whole loop — recognition, feedback, sync,
+ * The flywheel simulation (README, "The proof"): the whole loop — recognition, feedback, sync,
  * consensus, training, gate, update — against the real server code in this process, on a YOLO
  * folder whose most frequent classes are hidden from the base models so that people must teach
  * them. Several random splits give mean ± sd.

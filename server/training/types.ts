@@ -1,7 +1,7 @@
 import type { GateDecision } from '../contract/training.ts';
 
 /**
- * The training core's data (issue 6): pure, typed arrays, no database. The job (./job.ts) fills a
+ * The training core's data: pure, typed arrays, no database. The job (./job.ts) fills a
  * TrainingSet from the repository; the flywheel simulation fills one the same way through the API.
  */
 

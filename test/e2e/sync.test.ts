@@ -10,7 +10,7 @@ import { choosePhoto, openApp, waitForServiceWorkerControl, waitForState } from 
 import { requireBuiltApp } from './app-session.ts';
 
 /**
- * The issue's walk-through: feedback given offline reaches the real server exactly once, through
+ * The walk-through of sync: feedback given offline reaches the real server exactly once, through
  * a reload, a server that is down when the network comes back, and the backoff that follows.
  */
 

@@ -10,7 +10,7 @@ import { openRepository } from '../../server/storage/open-repository.ts';
 import { createTestDatabase } from '../postgres.ts';
 
 /**
- * The issue's guarantee: a server killed with SIGKILL in the middle of syncing loses nothing it
+ * The sync guarantee: a server killed with SIGKILL in the middle of syncing loses nothing it
  * acknowledged; the client's retry completes the rest, and the event count is exact afterwards.
  * The real server runs as its own process on a temporary data folder.
  */
