@@ -15,8 +15,8 @@ import type { Repository } from '../server/storage/repository.ts';
 import { createTrainingJob, type TrainingJob } from '../server/training/job.ts';
 
 /**
- * The real app in-process (`app.request`), on a real SQLite repository in a fresh temp folder,
- * with its log lines captured so tests can read what the server wrote.
+ * The real app in-process (`app.request`), on a real SQLite repository in a fresh temp folder (or
+ * the PostgreSQL database given), with its log lines captured so tests can read what the server wrote.
  */
 export interface TestApi {
   app: ReturnType<typeof createApp>;
@@ -42,11 +42,13 @@ export interface TestApiOptions {
   corsOrigins?: string[];
   /** How long after a sync consensus runs by itself. */
   aggregateDelayMs?: number;
+  /** A PostgreSQL database (migrated here) instead of SQLite. */
+  databaseUrl?: string;
 }
 
 export async function createTestApi(options: TestApiOptions = {}): Promise<TestApi> {
   const dataDir = await mkdtemp(join(tmpdir(), 'wanwu-api-'));
-  const repository = await openRepository({ dataDir });
+  const repository = await openRepository({ dataDir, databaseUrl: options.databaseUrl });
   const adminToken = newToken();
   const logs: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(line) });

@@ -10,7 +10,8 @@ import type { FeedbackEvent } from '../../server/contract/feedback-event.ts';
 /** Width of the embedding each event carries: the detector backbone's mean and max pools. */
 export const EMBEDDING_DIMS = 960;
 
-const TAGS = ['dog', 'cat', 'person', 'bicycle', 'car', 'cup'];
+/** Tags of the built vocabulary: the server refuses ids its model does not know. */
+const TAGS = ['coco:dog', 'coco:cat', 'coco:person', 'coco:bicycle', 'coco:car', 'coco:cup'];
 
 /** Base64 of little-endian float32 (Float32Array is little-endian on every platform Node runs on). */
 function randomEmbedding(): string {

@@ -1,4 +1,5 @@
-import { FeedbackEventSchema, type FeedbackEvent } from '../contract/feedback-event.ts';
+import type { z } from 'zod';
+import { FeedbackEventSchema, tagRefsOf, type EventRejection, type FeedbackEvent } from '../contract/feedback-event.ts';
 import type { RejectedEvent, SyncResponse } from '../contract/sync.ts';
 import type { StoredEvents } from '../storage/repository.ts';
 import { describeIssue } from './json-body.ts';
@@ -15,14 +16,24 @@ export interface SortedBatch {
 /** Longest id echoed back for an invalid event, so a junk id cannot blow up the answer. */
 const MAX_ECHOED_ID = 100;
 
-export function sortBatch(events: readonly unknown[]): SortedBatch {
+/** A taught tag's id: `text:` + what people typed (server/training/taught-names.ts). */
+const TAUGHT_ID = 'text:';
+
+/**
+ * Sorts a batch. `vocabulary`, the current model's tag ids, refuses an event naming any other id
+ * (a made-up id would count as a tag nobody knows and fill the wanted list); free-text tags and
+ * taught ids (`text:…`) are what people may name freely. Without a model there is nothing to check against.
+ */
+export function sortBatch(events: readonly unknown[], vocabulary?: ReadonlySet<string>): SortedBatch {
   const valid: FeedbackEvent[] = [];
   const invalid: RejectedEvent[] = [];
   const repeats: string[] = [];
   const seen = new Set<string>();
   for (const raw of events) {
     const parsed = FeedbackEventSchema.safeParse(raw);
-    if (!parsed.success) invalid.push({ id: sentId(raw), code: 'invalid-event', message: describeIssue(parsed.error) });
+    const unknown = parsed.success && vocabulary ? unknownTagId(parsed.data, vocabulary) : undefined;
+    if (!parsed.success) invalid.push({ id: sentId(raw), code: rejectionCode(parsed.error), message: describeIssue(parsed.error) });
+    else if (unknown !== undefined) invalid.push({ id: parsed.data.id, code: 'unknown-tag', message: `"${unknown.slice(0, MAX_ECHOED_ID)}" is not a tag of the model` });
     else if (seen.has(parsed.data.id)) repeats.push(parsed.data.id);
     else {
       seen.add(parsed.data.id);
@@ -43,6 +54,17 @@ export function syncAnswer(batch: SortedBatch, stored: StoredEvents, modelVersio
     model: { version: modelVersion },
     wanted,
   };
+}
+
+function unknownTagId(event: FeedbackEvent, vocabulary: ReadonlySet<string>): string | undefined {
+  for (const tag of tagRefsOf(event)) if ('id' in tag && !tag.id.startsWith(TAUGHT_ID) && !vocabulary.has(tag.id)) return tag.id;
+  return undefined;
+}
+
+/** The contract's own code for the first problem (unstorable text, an implausible time), else `invalid-event`. */
+function rejectionCode(error: z.ZodError): string {
+  const { code } = (error.issues[0] as { params?: { code?: EventRejection } }).params ?? {};
+  return code ?? 'invalid-event';
 }
 
 function sentId(raw: unknown): string {

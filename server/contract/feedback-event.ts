@@ -56,11 +56,17 @@ export const TagAddedEventSchema = z.strictObject({
   origin: TagOriginSchema.optional(),
 });
 
+/**
+ * Most tags one "All correct" may list: a photo shows a few dozen tags at most, and each listed
+ * tag is a vote consensus must weigh, so the cap bounds the work one event can cause.
+ */
+export const MAX_CONFIRMED_TAGS = 64;
+
 /** "All correct": every listed tag is right and nothing is missing. */
 export const PhotoConfirmedEventSchema = z.strictObject({
   ...EventBase,
   type: z.literal('photo-confirmed'),
-  tags: z.array(TagRefSchema).max(200),
+  tags: z.array(TagRefSchema).max(MAX_CONFIRMED_TAGS),
 });
 
 /** Undo of an act whose event had already left the device (an unsent one is simply dropped). */
@@ -103,6 +109,27 @@ function base64Bytes(text: string): number {
 }
 
 /**
+ * The earliest and latest `at` taken. A phone's clock may be years off, never centuries; both
+ * databases and ISO strings need a four-digit year. Within this range `at` is still only the
+ * device's claim: the server orders and times events by when it received them.
+ */
+export const EARLIEST_AT = Date.parse('2000-01-01T00:00:00Z');
+export const LATEST_AT = Date.parse('2100-01-01T00:00:00Z');
+
+/** Text no database stores faithfully: NUL (PostgreSQL refuses it) and lone UTF-16 surrogates (not Unicode). */
+const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why a sync rejects an event, beyond `invalid-event`: carried in a zod issue's `params.code`. */
+export type EventRejection = 'unstorable-text' | 'implausible-time';
+
+/** The path and value of every string in a parsed event (its shape is bounded by the schema). */
+function* stringsOf(value: unknown, path: (string | number)[] = []): Generator<[(string | number)[], string]> {
+  if (typeof value === 'string') yield [path, value];
+  else if (Array.isArray(value)) for (const [index, item] of value.entries()) yield* stringsOf(item, [...path, index]);
+  else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) yield* stringsOf(item, [...path, key]);
+}
+
+/**
  * An embedding is checked here, with its `dims`, not by `z.base64()`: that decodes every string
  * (with `atob`), the biggest cost of validating a sync batch, and cannot check the length.
  */
@@ -114,7 +141,16 @@ export const FeedbackEventSchema = z
     FeedbackRetractedEventSchema,
     TextCorrectedEventSchema,
   ])
-  .superRefine(({ embedding, dims }, context) => {
+  .superRefine((event, context) => {
+    const rejection = (code: EventRejection, path: (string | number)[], message: string) => context.addIssue({ code: 'custom', path, message, params: { code } });
+    const at = Date.parse(event.at);
+    if (!(at >= EARLIEST_AT && at < LATEST_AT)) rejection('implausible-time', ['at'], 'must be a time from 2000 to 2099');
+    // The embedding is left out: its alphabet is checked below, and it is most of the event's bytes.
+    const { embedding: _, ...rest } = event;
+    for (const [path, text] of stringsOf(rest)) {
+      if (UNSTORABLE_TEXT.test(text)) rejection('unstorable-text', path, 'contains a NUL character or half of a surrogate pair, which cannot be stored');
+    }
+    const { embedding, dims } = event;
     if (embedding === undefined && dims === undefined) return;
     if (embedding === undefined || dims === undefined) {
       context.addIssue({ code: 'custom', path: [embedding === undefined ? 'embedding' : 'dims'], message: 'embedding and dims are sent together' });
@@ -128,6 +164,11 @@ export type Verdict = z.infer<typeof VerdictSchema>;
 export type TagOrigin = z.infer<typeof TagOriginSchema>;
 export type FeedbackEvent = z.infer<typeof FeedbackEventSchema>;
 export type FeedbackEventType = FeedbackEvent['type'];
+
+/** The tags an event names: the one it judges or adds, or those an "All correct" lists. */
+export function tagRefsOf(event: FeedbackEvent): TagRef[] {
+  return 'tag' in event ? [event.tag] : event.type === 'photo-confirmed' ? event.tags : [];
+}
 
 /** One string per tag, for maps and indexes: the vocabulary id, or `text:` + the normalised text. */
 export function tagKey(tag: TagRef): string {

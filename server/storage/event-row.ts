@@ -9,12 +9,16 @@ export interface EventRow {
   tagKey: string | null;
   verdict: string | null;
   model: string;
-  /** UTC ISO-8601, whatever offset the device wrote. */
+  /**
+   * UTC ISO-8601, whatever offset the device wrote, and never after the server received it: a
+   * device's clock is a claim (the payload keeps it as sent), and a claim from the future would
+   * outrank every honest answer wherever "newer wins".
+   */
   at: string;
   payload: string;
 }
 
-export function eventRow(event: FeedbackEvent): EventRow {
+export function eventRow(event: FeedbackEvent, receivedAt: Date): EventRow {
   return {
     id: event.id,
     type: event.type,
@@ -22,7 +26,7 @@ export function eventRow(event: FeedbackEvent): EventRow {
     tagKey: 'tag' in event ? tagKey(event.tag) : null,
     verdict: event.type === 'tag-verdict' ? event.verdict : null,
     model: event.model,
-    at: new Date(event.at).toISOString(),
+    at: new Date(Math.min(Date.parse(event.at), receivedAt.getTime())).toISOString(),
     payload: payloadOf(event),
   };
 }

@@ -67,7 +67,7 @@ export function openPostgresRepository(connectionString: string): Repository {
     async storeEvents(deviceId, events, receivedAt) {
       // Inserted in id order: two devices sending overlapping ids at once then wait for each other
       // in the same order and cannot deadlock. One INSERT is one transaction: all or nothing.
-      const rows = events.map(eventRow).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const rows = events.map((event) => eventRow(event, receivedAt)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
       const insert = await pool.query<{ id: string }>({
         name: 'insert-events',

@@ -81,7 +81,7 @@ export function openSqliteRepository(file: string): Repository {
 
     async storeEvents(deviceId, events, receivedAt) {
       // Serialised before the transaction opens, so the write lock is held only for the inserts.
-      const rows = events.map(eventRow);
+      const rows = events.map((event) => eventRow(event, receivedAt));
       return storeEvents.immediate(deviceId, rows, receivedAt.toISOString());
     },
 

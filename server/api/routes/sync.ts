@@ -23,10 +23,11 @@ const NOTHING_STORED: StoredEvents = { accepted: [], duplicates: [], conflicts: 
 export function syncRoutes(repository: Repository, bundles: BundleStore, consensus: ConsensusJob, limiter: RateLimiter) {
   return new Hono<ApiEnv>().post('/sync', deviceAuth(repository, limiter), limitBody(SYNC_BODY_BYTES), async (c) => {
     const { events } = await jsonBody(c, SyncRequestSchema);
-    const batch = sortBatch(events);
+    const current = await bundles.current();
+    const batch = sortBatch(events, current ? new Set(current.manifest.tags.map((tag) => tag.id)) : undefined);
     const stored = batch.valid.length > 0 ? await repository.storeEvents(c.var.deviceId, batch.valid, new Date()) : NOTHING_STORED;
     if (stored.accepted.length > 0) consensus.schedule();
-    const [current, wanted] = await Promise.all([bundles.current(), consensus.wantedTags()]);
+    const wanted = await consensus.wantedTags();
     return c.json(syncAnswer(batch, stored, current?.manifest.version ?? null, wanted));
   });
 }
