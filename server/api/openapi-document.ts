@@ -67,7 +67,7 @@ const ERRORS = {
   403: json('`banned`: an admin banned this device', 'ErrorBody'),
   404: json('`not-found`', 'ErrorBody'),
   409: json('`training-running`: a training run is in progress; its id is in the message', 'ErrorBody'),
-  413: json('`payload-too-large`: the body or the batch is over its limit', 'ErrorBody'),
+  413: json('`payload-too-large`: the body or the batch is over its limit; `photo-too-large`: a photo with a side over MAX_PHOTO_SIDE', 'ErrorBody'),
   415: json('`unsupported-media-type`', 'ErrorBody'),
   429: { ...json('`rate-limited`: this device (or address) sent too many requests', 'ErrorBody'), headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } },
   500: json('`internal`: logged on the server; never a stack trace', 'ErrorBody'),

@@ -10,6 +10,8 @@ import { Sha256HexSchema } from './feedback-event.ts';
 export const MAX_SYNC_EVENTS = 500;
 /** Largest photo `PUT /api/v1/photos/<sha256>` accepts. */
 export const MAX_PHOTO_BYTES = 2 * 1024 * 1024;
+/** Longest side of a shared photo: the app keeps photos at 1280 px (app/photos/prepare-photo.ts); slack for other clients. */
+export const MAX_PHOTO_SIDE = 2048;
 
 export const ErrorBodySchema = z.object({
   /** Stable and machine-readable, e.g. `bad-request`, `unauthorized`, `rate-limited`. */
