@@ -178,6 +178,8 @@ export const en: Messages = {
   trainingStatus: 'Result',
   trainingMap: 'mAP current → candidate',
   trainingNewTags: 'New tags',
+  trainingHeldBack: (tag, reason) =>
+    `held back: ${tag} (${{ 'web-address': 'a web address', 'email-address': 'an email address', 'phone-or-contact': 'a phone number or contact' }[reason]})`,
   trainingDuration: 'Took',
   trainingReasons: 'Why',
   trainingTriggers: { api: 'Dashboard', cli: 'CLI', schedule: 'Automatic' },

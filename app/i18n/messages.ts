@@ -2,7 +2,7 @@ import type { StageTimings } from '../../models/pipeline/types.ts';
 import type { QuarantineReason } from '../../server/contract/admin.ts';
 import type { DeviceStatus } from '../../server/contract/admin.ts';
 import type { AdminErrorCode } from '../admin/admin-api.ts';
-import type { TrainingProgress, TrainingStatus, TrainingTrigger } from '../../server/contract/training.ts';
+import type { HeldBackReason, TrainingProgress, TrainingStatus, TrainingTrigger } from '../../server/contract/training.ts';
 import type { AppErrorCode } from '../errors/handle-error.ts';
 import type { SyncErrorCode } from '../sync/sync-api.ts';
 
@@ -157,6 +157,8 @@ export interface Messages {
   trainingStatus: string;
   trainingMap: string;
   trainingNewTags: string;
+  /** A taught tag not learned because its name advertises, with why. */
+  trainingHeldBack: (tag: string, reason: HeldBackReason) => string;
   trainingDuration: string;
   trainingReasons: string;
   trainingTriggers: Record<TrainingTrigger, string>;

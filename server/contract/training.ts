@@ -10,6 +10,9 @@ export const TrainingTriggerSchema = z.enum(['api', 'cli', 'schedule']);
 /** `running` until it ends: `published` (passed the gate), `refused` (did not), `skipped` (too little data), `failed` (an error). */
 export const TrainingStatusSchema = z.enum(['running', 'published', 'refused', 'skipped', 'failed']);
 
+/** Why a taught tag's name was held back from training (server/training/taught-names.ts). */
+export const HeldBackReasonSchema = z.enum(['web-address', 'email-address', 'phone-or-contact']);
+
 /** What went in: photos and samples by split, tags learned, and what was left out. */
 export const TrainingDataSchema = z.object({
   photos: z.number().int(),
@@ -24,6 +27,11 @@ export const TrainingDataSchema = z.object({
   /** Tags the candidate head learns (tag keys), and of them the ones no earlier model had. */
   tags: z.array(z.string()),
   newTags: z.array(z.string()),
+  /**
+   * Taught tags with enough photos that were not learned because their name advertises (a web or
+   * email address, a phone number or contact handle); empty in runs recorded before the check.
+   */
+  heldBack: z.array(z.object({ tag: z.string(), reason: HeldBackReasonSchema })).default([]),
 });
 
 /** AP per tag key (null: no positive in the held-out photos, so no AP). */
@@ -90,6 +98,7 @@ export const RollbackRequestSchema = z.strictObject({ version: z.string().min(1)
 export type TrainingTrigger = z.infer<typeof TrainingTriggerSchema>;
 export type TrainingStatus = z.infer<typeof TrainingStatusSchema>;
 export type TrainingData = z.infer<typeof TrainingDataSchema>;
+export type HeldBackReason = z.infer<typeof HeldBackReasonSchema>;
 export type ModelMetrics = z.infer<typeof ModelMetricsSchema>;
 export type GateDecision = z.infer<typeof GateDecisionSchema>;
 export type TrainingRun = z.infer<typeof TrainingRunSchema>;

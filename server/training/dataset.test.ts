@@ -62,6 +62,11 @@ describe('chooseHeadTags', () => {
       ...trainPhotos.slice(0, 5).map((id) => item(id, 'dog', 0.9)),
       ...trainPhotos.slice(0, 5).map((id) => item(id, 'text:不', 0.1)),
     ];
-    expect(chooseHeadTags(items, new Set(['dog']), ['text:旧'])).toEqual(['text:旧', 'text:金毛']);
+    expect(chooseHeadTags(items, new Set(['dog']), ['text:旧'])).toEqual({ tags: ['text:旧', 'text:金毛'], heldBack: [] });
+  });
+
+  it('holds back a taught tag whose name advertises, however many photos it has', () => {
+    const items = ['text:visit evil.example now', 'text:金毛'].flatMap((tag) => trainPhotos.slice(0, 6).map((id) => item(id, tag, 0.95)));
+    expect(chooseHeadTags(items, new Set(), [])).toEqual({ tags: ['text:金毛'], heldBack: [{ tag: 'text:visit evil.example now', reason: 'web-address' }] });
   });
 });

@@ -1,5 +1,7 @@
+import type { HeldBackReason } from '../contract/training.ts';
 import type { ConsensusItem, PhotoEmbedding } from '../storage/repository.ts';
 import { splitOf } from './split.ts';
+import { heldBackReason } from './taught-names.ts';
 import type { TrainingSet } from './types.ts';
 
 /**
@@ -82,16 +84,24 @@ export function buildTrainingSet({ items, embeddings, tags, dims }: TrainingSetI
   };
 }
 
+export interface HeadTags {
+  /** Sorted tag keys. */
+  tags: string[];
+  /** New tags that had the positives but whose names advertise (./taught-names.ts): not learned. */
+  heldBack: { tag: string; reason: HeldBackReason }[];
+}
+
 /**
  * The tags the head learns: those the base models do not output with at least `minPositives`
- * positive train photos, plus every tag the current head has (so none is dropped), sorted.
+ * positive train photos, unless their name is held back, plus every tag the current head has (so
+ * none is dropped).
  */
 export function chooseHeadTags(
   items: readonly ConsensusItem[],
   baseTags: ReadonlySet<string>,
   currentHeadTags: readonly string[],
   minPositives = MIN_POSITIVES,
-): string[] {
+): HeadTags {
   const positives = new Map<string, Set<string>>();
   for (const item of items) {
     if (baseTags.has(item.tagKey) || !isPositive(item.probability) || splitOf(item.photoId) !== 'train') continue;
@@ -99,6 +109,13 @@ export function chooseHeadTags(
     photos.add(item.photoId);
     positives.set(item.tagKey, photos);
   }
-  const learnable = [...positives].filter(([, photos]) => photos.size >= minPositives).map(([tag]) => tag);
-  return [...new Set([...learnable, ...currentHeadTags])].sort();
+  const current = new Set(currentHeadTags);
+  const heldBack: HeadTags['heldBack'] = [];
+  const learnable = [...positives].filter(([tag, photos]) => {
+    if (photos.size < minPositives) return false;
+    const reason = current.has(tag) ? null : heldBackReason(tag);
+    if (reason) heldBack.push({ tag, reason });
+    return reason === null;
+  });
+  return { tags: [...new Set([...learnable.map(([tag]) => tag), ...currentHeadTags])].sort(), heldBack: heldBack.sort((a, b) => a.tag.localeCompare(b.tag)) };
 }

@@ -1,11 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { VocabularyTagSchema, type VocabularyTag } from '../../models/pipeline/manifest.ts';
-import { headVocabulary, taughtTag } from './taught-names.ts';
+import { headVocabulary, heldBackReason, taughtTag } from './taught-names.ts';
 
 const vocabulary: VocabularyTag[] = [
   { id: 'coco:dog', en: 'dog', zh: '狗', pinyin: 'gou', threshold: 0.4 },
   { id: 'text:金毛', en: '金毛', zh: '金毛', pinyin: 'jin mao', threshold: 0.5, taught: true },
 ];
+
+describe('names held back from training', () => {
+  it.each([
+    ['visit evil.example now', 'web-address'],
+    ['https://x.y/z', 'web-address'],
+    ['www.taobao', 'web-address'],
+    ['买买买.com', 'web-address'],
+    ['sales@shop.cn', 'email-address'],
+    ['call 138 0013 8000', 'phone-or-contact'],
+    ['加微信 abc123', 'phone-or-contact'],
+    ['QQ 12345', 'phone-or-contact'],
+    ['follow @cheapdeals', 'phone-or-contact'],
+  ])('holds back "%s" (%s)', (text, reason) => {
+    expect(heldBackReason(`text:${text}`)).toBe(reason);
+  });
+
+  it.each(['金毛', 'golden retriever', '7-eleven', 'mr. bean', 'No. 5 bus', 'iPhone 15', '2024 年的雪'])('lets "%s" through', (text) => {
+    expect(heldBackReason(`text:${text}`)).toBeNull();
+  });
+});
 
 describe('taught tag names', () => {
   it('names a Chinese tag by its text in both languages, with pinyin for search', () => {

@@ -1,5 +1,6 @@
 import { pinyinOf } from '../../models/build/pinyin.ts';
 import type { VocabularyTag } from '../../models/pipeline/manifest.ts';
+import type { HeldBackReason } from '../contract/training.ts';
 
 /** The prefix of a free-text tag's key (server/contract/feedback-event.ts tagKey). */
 const TEXT = 'text:';
@@ -19,6 +20,22 @@ export function headVocabulary(tags: readonly string[], thresholds: ReadonlyMap<
     const named = known.get(id);
     return named ? { ...named, threshold } : taughtTag(id, threshold);
   });
+}
+
+/**
+ * Names that advertise rather than describe: a web address ("visit evil.example now"), an email
+ * address, a phone number or a messenger handle (QQ, WeChat, @name). Such a tag is held back from
+ * training, so no phone shows it, and the training run lists it for an admin to see.
+ */
+const ADVERTISING: readonly [HeldBackReason, RegExp][] = [
+  ['email-address', /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+\.[\p{L}\p{N}.-]+/u],
+  ['web-address', /https?:|www\.|\b[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|net|org|info|biz|io|co|cn|top|xyz|site|online|shop|app|dev|me|cc|tk|ru|example)\b|\.(com|net|org|cn)(?![\p{L}\p{N}])/iu],
+  ['phone-or-contact', /(\d[\s-]?){7,}|(^|\s)@[\p{L}\p{N}_]{2,}|\b(qq|wechat|whatsapp|telegram|line id)\b|微信|加[vV微]|扣扣|电话|手机号/iu],
+];
+
+export function heldBackReason(tagKey: string): HeldBackReason | null {
+  const text = tagKey.startsWith(TEXT) ? tagKey.slice(TEXT.length) : tagKey;
+  return ADVERTISING.find(([, pattern]) => pattern.test(text))?.[0] ?? null;
 }
 
 /**

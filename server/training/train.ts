@@ -1,7 +1,7 @@
 import type { ModelMetrics, TrainingData, TrainingProgress } from '../contract/training.ts';
 import type { ConsensusItem, PhotoEmbedding } from '../storage/repository.ts';
 import { calibrateThresholds } from './calibrate.ts';
-import { buildTrainingSet, chooseHeadTags, isPositive, MIN_POSITIVES, type BuiltTrainingSet } from './dataset.ts';
+import { buildTrainingSet, chooseHeadTags, isPositive, MIN_POSITIVES, type BuiltTrainingSet, type HeadTags } from './dataset.ts';
 import { GATE_DEFAULTS, gate } from './gate.ts';
 import { scoreRows } from './linear-kernels.ts';
 import { evaluateScores } from './metrics.ts';
@@ -45,12 +45,12 @@ export interface TrainingOutcome {
 export async function train(input: TrainingInput): Promise<TrainingOutcome> {
   const { options = {}, current } = input;
   const currentTags = current?.head.tags ?? [];
-  const tags = chooseHeadTags(input.items, input.baseTags, currentTags, options.minPositives ?? MIN_POSITIVES);
+  const { tags, heldBack } = chooseHeadTags(input.items, input.baseTags, currentTags, options.minPositives ?? MIN_POSITIVES);
   const built = buildTrainingSet({ items: input.items, embeddings: input.embeddings, tags, dims: input.dims });
   const { set } = built;
   const trainRows = rowsOf(set, 'train');
   const heldOutRows = rowsOf(set, 'heldOut');
-  const data = trainingData(input, built, trainRows.length, heldOutRows.length, currentTags);
+  const data = trainingData(input, built, { trainPhotos: trainRows.length, heldOutPhotos: heldOutRows.length, currentTags, heldBack });
   const skip = (reason: string): TrainingOutcome => ({ data, candidate: null, current: null, decision: { publish: false, reasons: [reason] }, head: null, thresholds: new Map() });
 
   if (tags.length === 0) {
@@ -131,7 +131,11 @@ const isPositiveCell = (set: TrainingSet, row: number, t: number) => {
 
 const positivesOf = (set: TrainingSet, rows: readonly number[], t: number) => (t < 0 ? 0 : rows.filter((row) => isPositiveCell(set, row, t)).length);
 
-function trainingData(input: TrainingInput, built: BuiltTrainingSet, trainPhotos: number, heldOutPhotos: number, currentTags: readonly string[]): TrainingData {
+function trainingData(
+  input: TrainingInput,
+  built: BuiltTrainingSet,
+  { trainPhotos, heldOutPhotos, currentTags, heldBack }: { trainPhotos: number; heldOutPhotos: number; currentTags: readonly string[]; heldBack: HeadTags['heldBack'] },
+): TrainingData {
   const old = new Set(currentTags);
   return {
     photos: built.set.photoIds.length,
@@ -143,5 +147,6 @@ function trainingData(input: TrainingInput, built: BuiltTrainingSet, trainPhotos
     excludedDevices: input.excludedDevices,
     tags: built.set.tags,
     newTags: built.set.tags.filter((tag) => !old.has(tag)),
+    heldBack,
   };
 }
