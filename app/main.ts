@@ -1,3 +1,4 @@
+import './zod-without-eval.ts';
 import { mount } from 'svelte';
 import { registerSW } from 'virtual:pwa-register';
 import './app.css';

@@ -213,3 +213,19 @@ describe('cross-origin isolation', () => {
     }
   });
 });
+
+describe('Content-Security-Policy', () => {
+  it('lets the shell run only its own scripts (and compile WebAssembly), never inline or foreign code', async () => {
+    const policy = new Map(
+      (await app.request('/')).headers.get('content-security-policy')!.split(';').map((part) => {
+        const [name, ...values] = part.trim().split(/\s+/);
+        return [name, values] as const;
+      }),
+    );
+    expect(policy.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+    expect(policy.get('default-src')).toEqual(["'self'"]);
+    expect(policy.get('object-src')).toEqual(["'none'"]);
+    expect(policy.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(policy.get('connect-src')).toEqual(["'self'"]);
+  });
+});

@@ -22,6 +22,26 @@ export interface AppDeps extends Omit<ApiDeps, 'limits' | 'corsOrigins'> {
   corsOrigins?: ApiDeps['corsOrigins'];
 }
 
+/**
+ * What the app may load: only its own files. Script may compile WebAssembly (onnxruntime-web) but
+ * never evaluate strings; photos are shown from blob: URLs; Svelte sets inline style attributes
+ * (box positions), hence 'unsafe-inline' for styles only. No frames, plugins or foreign forms.
+ */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+  workerSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  imgSrc: ["'self'", 'blob:', 'data:'],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  fontSrc: ["'self'"],
+  manifestSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
 export function createApp({ appDir, logger, limits = DEFAULT_LIMITS, corsOrigins = [], ...api }: AppDeps) {
   const { bundles } = api;
   const files = indexAppFiles(appDir);
@@ -54,6 +74,7 @@ export function createApp({ appDir, logger, limits = DEFAULT_LIMITS, corsOrigins
     crossOriginEmbedderPolicy: 'require-corp',
     crossOriginOpenerPolicy: 'same-origin',
     crossOriginResourcePolicy: 'same-origin',
+    contentSecurityPolicy: CONTENT_SECURITY_POLICY,
   }));
   app.route('/api/v1', createApi({ ...api, limits, corsOrigins }));
   // Unknown API paths are a JSON 404, not the app shell; their bodies are never read, but are limited all the same.

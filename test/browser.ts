@@ -52,17 +52,31 @@ export async function launchBrowser(options: { webgpu?: boolean; locale?: string
       args,
       locale: options.locale ?? 'en-US',
     });
+    const violations = await watchContentSecurityPolicy(context);
     return {
       context,
       async close() {
         await context.close();
         await rm(profile, { recursive: true, force: true });
+        // Every end-to-end test runs under the server's Content-Security-Policy: breaking it fails the file.
+        if (violations.length > 0) throw new Error(`The app broke its Content-Security-Policy:\n${violations.join('\n')}`);
       },
     };
   } catch (error) {
     await rm(profile, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** What every page of `context` did that its Content-Security-Policy refused, as it happens. */
+async function watchContentSecurityPolicy(context: BrowserContext): Promise<string[]> {
+  const violations: string[] = [];
+  await context.exposeBinding('wanwuCspViolation', ({ page }, description: string) => violations.push(`${page.url()}: ${description}`));
+  await context.addInitScript(() => {
+    const report = (globalThis as unknown as { wanwuCspViolation: (description: string) => void }).wanwuCspViolation;
+    document.addEventListener('securitypolicyviolation', (event) => report(`${event.effectiveDirective} refused ${event.blockedURI || 'inline code'}`));
+  });
+  return violations;
 }
 
 export async function freePort(): Promise<number> {

@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import '../zod-without-eval.ts';
 import { RecognitionError, toErrorData } from '../../models/pipeline/errors.ts';
 import type { Manifest, OcrEntry } from '../../models/pipeline/manifest.ts';
 import { createTextReader, type TextReader } from '../../models/pipeline/ocr/text-reader.ts';
