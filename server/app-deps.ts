@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { corsOriginsFromEnv, limitsFromEnv } from './api/limits.ts';
 import type { AppDeps } from './app.ts';
-import { numberSetting } from './config-error.ts';
+import { numberSetting, switchSetting } from './config-error.ts';
 import { createConsensusJob, DEFAULT_AGGREGATE_DELAY_MS } from './consensus/job.ts';
 import { createModelRegistry } from './models/registry.ts';
 import { serverPaths } from './paths.ts';
@@ -23,6 +23,7 @@ export async function appDepsFromEnv(env: NodeJS.ProcessEnv, logger: Logger, ann
   const schedule = trainingScheduleFromEnv(env);
   const limits = limitsFromEnv(env);
   const adminToken = chosenAdminToken(env.WANWU_ADMIN_TOKEN);
+  const trustProxy = switchSetting(env, 'WANWU_TRUST_PROXY');
   const repository = await openRepository({ dataDir, databaseUrl: env.DATABASE_URL || undefined });
   // The registry is the bundle store: apps get the current version, built or published by training.
   const registry = createModelRegistry({ repository, builtBundleDir: bundleDir, dataDir });
@@ -38,5 +39,6 @@ export async function appDepsFromEnv(env: NodeJS.ProcessEnv, logger: Logger, ann
     logger,
     limits,
     corsOrigins: corsOriginsFromEnv(env),
+    trustProxy,
   };
 }

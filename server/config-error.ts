@@ -7,6 +7,17 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+const YES = ['1', 'true', 'yes', 'on'];
+const NO = ['0', 'false', 'no', 'off'];
+
+/** The environment variable `name` as a yes or no: unset or empty is no; anything but 1/0, true/false, yes/no, on/off is a ConfigError. */
+export function switchSetting(env: NodeJS.ProcessEnv, name: string): boolean {
+  const text = (env[name] ?? '').trim().toLowerCase();
+  if (text === '' || NO.includes(text)) return false;
+  if (YES.includes(text)) return true;
+  throw new ConfigError(`${name} must be 1 or 0 (true or false), not "${env[name]}"`);
+}
+
 /** What a number setting accepts. */
 export interface NumberRange {
   min: number;

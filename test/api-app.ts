@@ -44,6 +44,8 @@ export interface TestApiOptions {
   aggregateDelayMs?: number;
   /** A PostgreSQL database (migrated here) instead of SQLite. */
   databaseUrl?: string;
+  /** WANWU_TRUST_PROXY: client addresses from X-Forwarded-For. */
+  trustProxy?: boolean;
 }
 
 export async function createTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -68,6 +70,7 @@ export async function createTestApi(options: TestApiOptions = {}): Promise<TestA
     logger,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     corsOrigins: options.corsOrigins,
+    trustProxy: options.trustProxy,
   });
   return {
     app,

@@ -6,8 +6,9 @@ import type { ModelRegistry } from '../models/registry.ts';
 import type { PhotoFiles } from '../storage/photo-files.ts';
 import type { Repository } from '../storage/repository.ts';
 import type { TrainingJob } from '../training/job.ts';
-import type { ApiEnv } from './api-env.ts';
+import { clientAddressOf, type ApiEnv } from './api-env.ts';
 import type { ApiLimits } from './limits.ts';
+import { adminAuth } from './middleware/auth.ts';
 import { createRateLimiter } from './middleware/rate-limit.ts';
 import { openApiDocument } from './openapi-document.ts';
 import { adminConsensusRoutes } from './routes/admin-consensus.ts';
@@ -33,11 +34,14 @@ export interface ApiDeps {
   limits: ApiLimits;
   /** Other origins allowed to call the API; the app's own origin needs no CORS. */
   corsOrigins: readonly string[];
+  /** One reverse proxy in front (WANWU_TRUST_PROXY): client addresses come from its X-Forwarded-For. */
+  trustProxy?: boolean;
 }
 
 /** Everything under `/api/v1`. Rate limits live in memory, per API instance. */
-export function createApi({ repository, photos, bundles, consensus, registry, training, adminTokenHash, limits, corsOrigins }: ApiDeps) {
+export function createApi({ repository, photos, bundles, consensus, registry, training, adminTokenHash, limits, corsOrigins, trustProxy = false }: ApiDeps) {
   const api = new Hono<ApiEnv>();
+  api.use(clientAddressOf(trustProxy));
   if (corsOrigins.length > 0) {
     api.use(cors({
       origin: (origin) => (corsOrigins.includes(origin) ? origin : null),
@@ -48,13 +52,15 @@ export function createApi({ repository, photos, bundles, consensus, registry, tr
     }));
   }
   const document = openApiDocument();
+  // One guard for every admin route, so wrong tokens count together.
+  const admin = adminAuth(adminTokenHash);
   return api
     .route('/', healthRoutes(repository, bundles))
     .route('/', deviceRoutes(repository, createRateLimiter(limits.registrationsPerMinute)))
     .route('/', syncRoutes(repository, bundles, consensus, createRateLimiter(limits.syncPerMinute)))
     .route('/', photoRoutes(repository, photos, createRateLimiter(limits.photosPerMinute)))
-    .route('/', adminRoutes(repository, adminTokenHash))
-    .route('/', adminConsensusRoutes({ repository, photos, bundles, consensus, adminTokenHash }))
-    .route('/', adminTrainingRoutes({ repository, registry, training, adminTokenHash }))
+    .route('/', adminRoutes(repository, admin))
+    .route('/', adminConsensusRoutes({ repository, photos, bundles, consensus, admin }))
+    .route('/', adminTrainingRoutes({ repository, registry, training, admin }))
     .get('/openapi.json', (c) => c.json(document));
 }

@@ -31,6 +31,7 @@ describe('a server that cannot start as configured', () => {
     ['WANWU_SYNC_RATE', '-3', /^Wanwu cannot start: WANWU_SYNC_RATE must be a number at least 1 \(requests a minute\), not "-3"$/],
     ['WANWU_AGGREGATE_DELAY', 'soon', /^Wanwu cannot start: WANWU_AGGREGATE_DELAY must be a number at least 0 \(seconds\), not "soon"$/],
     ['WANWU_TRAIN_MIN_LABELS', '2.5', /^Wanwu cannot start: WANWU_TRAIN_MIN_LABELS must be a whole number at least 1/],
+    ['WANWU_TRUST_PROXY', 'maybe', /^Wanwu cannot start: WANWU_TRUST_PROXY must be 1 or 0 \(true or false\), not "maybe"$/],
   ])('says what is wrong with %s=%s in one line and exits 1', async (name, value, message) => {
     const run = await start({ [name]: value });
     expect(run.code).toBe(1);

@@ -3,7 +3,7 @@ import { ApiError } from '../../api-error.ts';
 import { hashToken, tokenMatches } from '../../security/tokens.ts';
 import type { Repository } from '../../storage/repository.ts';
 import type { ApiEnv, DeviceEnv } from '../api-env.ts';
-import { takeOrRefuse, type RateLimiter } from './rate-limit.ts';
+import { createRateLimiter, takeOrRefuse, type RateLimiter } from './rate-limit.ts';
 
 /** Longer than any token this server makes; longer headers are refused before any hashing. */
 const MAX_TOKEN_LENGTH = 256;
@@ -23,12 +23,42 @@ export function deviceAuth(repository: Repository, limiter: RateLimiter): Middle
   };
 }
 
-/** Admits requests carrying the admin token, compared in constant time. */
+/** Wrong admin tokens one client address may try a minute before it must wait. */
+export const ADMIN_GUESSES_PER_MINUTE = 10;
+
+/**
+ * Admits requests carrying the admin token, compared in constant time. Guessing is slowed: after
+ * half a minute's worth of wrong tokens (ADMIN_GUESSES_PER_MINUTE a minute) from one address, that address gets 429 (with
+ * `Retry-After`) for every admin request, right token or not, until its bucket refills. One guard
+ * serves every admin route, so the count is shared.
+ */
 export function adminAuth(adminTokenHash: string): MiddlewareHandler<ApiEnv> {
+  const guesses = createRateLimiter(ADMIN_GUESSES_PER_MINUTE);
+  const waitUntil = new Map<string, number>();
   return async (c, next) => {
-    if (!tokenMatches(bearerToken(c), adminTokenHash)) throw unauthorized('Wrong admin token');
+    const address = c.var.clientAddress;
+    const until = waitUntil.get(address) ?? 0;
+    const now = Date.now();
+    if (until > now) throw tooManyGuesses(Math.ceil((until - now) / 1000));
+    waitUntil.delete(address);
+    if (!tokenMatches(bearerToken(c), adminTokenHash)) {
+      const wait = guesses.take(address);
+      if (wait > 0) {
+        if (waitUntil.size >= MAX_WAITING_ADDRESSES) waitUntil.clear();
+        waitUntil.set(address, now + wait * 1000);
+        throw tooManyGuesses(wait);
+      }
+      throw unauthorized('Wrong admin token');
+    }
     await next();
   };
+}
+
+/** Addresses kept waiting at once; past it the list starts over (each still meets its empty bucket). */
+const MAX_WAITING_ADDRESSES = 10_000;
+
+function tooManyGuesses(wait: number): ApiError {
+  return new ApiError(429, 'rate-limited', `Too many wrong admin tokens; try again in ${wait} s`, { 'Retry-After': String(wait) });
 }
 
 function bearerToken(c: Context): string {

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../../api-error.ts';
-import { clientAddress, type ApiEnv } from '../api-env.ts';
+import type { ApiEnv } from '../api-env.ts';
 
 /**
  * Token buckets in memory, one per key: `perMinute` tokens refill evenly, a bucket holds at most
@@ -45,7 +45,7 @@ export function takeOrRefuse(limiter: RateLimiter, key: string): void {
 /** Limits a route per client address (for callers that have no device yet). */
 export function limitPerAddress(limiter: RateLimiter): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
-    takeOrRefuse(limiter, clientAddress(c));
+    takeOrRefuse(limiter, c.var.clientAddress);
     await next();
   };
 }

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { normaliseTagText } from '../../../models/pipeline/tag-text.ts';
 import { ApiError } from '../../api-error.ts';
 import { CONFIDENT, tagQuality } from '../../consensus/tag-quality.ts';
@@ -13,7 +13,6 @@ import type { AdminDeviceStatus, ConsensusDevice, Repository } from '../../stora
 import type { ApiEnv } from '../api-env.ts';
 import { jsonBody } from '../json-body.ts';
 import { SMALL_BODY_BYTES } from '../limits.ts';
-import { adminAuth } from '../middleware/auth.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 
 /** Most hard examples the dashboard lists. */
@@ -24,15 +23,15 @@ export interface AdminConsensusDeps {
   photos: PhotoFiles;
   bundles: BundleStore;
   consensus: ConsensusJob;
-  adminTokenHash: string;
+  /** The admin guard (../middleware/auth.ts adminAuth), shared by every admin route. */
+  admin: MiddlewareHandler<ApiEnv>;
 }
 
 /**
  * The admin side of consensus (admin token): run it, read it, decide about devices, merge a
  * free-text tag into the vocabulary, and see a shared photo.
  */
-export function adminConsensusRoutes({ repository, photos, bundles, consensus, adminTokenHash }: AdminConsensusDeps) {
-  const admin = adminAuth(adminTokenHash);
+export function adminConsensusRoutes({ repository, photos, bundles, consensus, admin }: AdminConsensusDeps) {
   const small = limitBody(SMALL_BODY_BYTES);
 
   async function setStatus(deviceId: string, status: AdminDeviceStatus): Promise<DeviceStatusChange> {

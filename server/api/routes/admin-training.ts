@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { ApiError } from '../../api-error.ts';
 import { RollbackRequestSchema, type AdminTraining, type ModelVersion, type TrainingRun } from '../../contract/training.ts';
 import { UnknownModelVersionError, type ModelRegistry } from '../../models/registry.ts';
@@ -7,7 +7,6 @@ import type { TrainingJob } from '../../training/job.ts';
 import type { ApiEnv } from '../api-env.ts';
 import { jsonBody } from '../json-body.ts';
 import { SMALL_BODY_BYTES } from '../limits.ts';
-import { adminAuth } from '../middleware/auth.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 
 /** Most runs the dashboard lists. */
@@ -17,12 +16,12 @@ export interface AdminTrainingDeps {
   repository: Repository;
   registry: ModelRegistry;
   training: TrainingJob;
-  adminTokenHash: string;
+  /** The admin guard (../middleware/auth.ts adminAuth), shared by every admin route. */
+  admin: MiddlewareHandler<ApiEnv>;
 }
 
 /** The admin side of training (admin token): start a run, follow it, list model versions, roll back. */
-export function adminTrainingRoutes({ repository, registry, training, adminTokenHash }: AdminTrainingDeps) {
-  const admin = adminAuth(adminTokenHash);
+export function adminTrainingRoutes({ repository, registry, training, admin }: AdminTrainingDeps) {
   const small = limitBody(SMALL_BODY_BYTES);
 
   return new Hono<ApiEnv>()

@@ -1,10 +1,9 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { AdminStats } from '../../contract/sync.ts';
 import type { Repository } from '../../storage/repository.ts';
 import type { ApiEnv } from '../api-env.ts';
-import { adminAuth } from '../middleware/auth.ts';
 
 /** `GET /admin/stats`: what the server holds, for the admin token only. */
-export function adminRoutes(repository: Repository, adminTokenHash: string) {
-  return new Hono<ApiEnv>().get('/admin/stats', adminAuth(adminTokenHash), async (c) => c.json<AdminStats>(await repository.stats()));
+export function adminRoutes(repository: Repository, admin: MiddlewareHandler<ApiEnv>) {
+  return new Hono<ApiEnv>().get('/admin/stats', admin, async (c) => c.json<AdminStats>(await repository.stats()));
 }

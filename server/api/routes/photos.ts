@@ -41,9 +41,10 @@ export function photoRoutes(repository: Repository, photos: PhotoFiles, limiter:
 }
 
 async function ensureDecodableJpeg(bytes: Uint8Array): Promise<void> {
+  // The start-of-image marker first: another format's header could claim any size.
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) throw new ApiError(400, 'not-a-jpeg', 'These bytes are not a JPEG');
   try {
     const info = readImageInfo(bytes);
-    if (info.format !== 'jpeg') throw new ApiError(400, 'not-a-jpeg', `This is a ${info.format.toUpperCase()} file, not a JPEG`);
     if (Math.max(info.width, info.height) > MAX_PHOTO_SIDE) {
       throw new ApiError(413, 'photo-too-large', `The photo is ${info.width}×${info.height}; a shared photo is at most ${MAX_PHOTO_SIDE} pixels a side`);
     }
