@@ -43,7 +43,9 @@ export function sha256Hex(bytes: Uint8Array): string {
 /**
  * Opens bundle files only when their bytes are the ones the manifest names: a missing, cut or
  * corrupt file is then a 404, never a file apps would download and refuse. Each file is hashed
- * once for as long as its size and modification time stay the same.
+ * once for as long as its size and modification time stay the same, and every stream served is
+ * hashed again as it goes: a file changed under the same size and time (a restored mtime) fails
+ * its stream instead of arriving whole, and the next request hashes it afresh (a 404).
  */
 export function createFileVerifier(): (path: string, file: BundleFile) => Promise<BundleFileBody | null> {
   const checked = new Map<string, { key: string; ok: Promise<boolean> }>();
@@ -64,7 +66,23 @@ export function createFileVerifier(): (path: string, file: BundleFile) => Promis
       checked.set(path, entry);
     }
     if (!(await entry.ok)) return null;
-    return { file, stream: () => Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array> };
+    const stream = () => {
+      const hash = createHash('sha256');
+      return (Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>).pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            hash.update(chunk);
+            controller.enqueue(chunk);
+          },
+          flush(controller) {
+            if (hash.digest('hex') === file.sha256) return;
+            checked.delete(path);
+            controller.error(new Error(`${path} changed on disk: its bytes no longer hash to ${file.sha256}`));
+          },
+        }),
+      );
+    };
+    return { file, stream };
   };
 }
 

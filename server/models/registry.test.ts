@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -144,6 +145,29 @@ describe('model registry', () => {
     expect(await bytesOf(registry, next.version, 'detector.onnx')).toEqual(detector);
     await registry.rollback('b2');
     expect(await bytesOf(registry, 'b2', 'detector.onnx')).toEqual(rebuilt);
+  });
+
+  it('never serves a file changed under the same size and modification time', async () => {
+    const published = await registry.publish({ head: head(['text:金毛'], 1), tags: [taught('金毛', 0.4)], runId: 'run-1' });
+    const headFile = published.files.find((file) => file.path === 'head.onnx')!;
+    const path = join(dataDir, 'models', 'files', headFile.sha256);
+    const api = await createTestApi({ bundles: registry });
+    try {
+      const get = (name: string) => api.app.request(`/models/${published.version}/${name}`);
+      expect((await get('head.onnx')).status).toBe(200);
+      // `touch -r` restores the time to the nanosecond, as a careful attacker would.
+      const reference = `${path}.time`;
+      execFileSync('touch', ['-r', path, reference]);
+      const bytes = readFileSync(path);
+      bytes[bytes.length - 1] ^= 0xff;
+      writeFileSync(path, bytes);
+      execFileSync('touch', ['-r', reference, path]);
+      // The check by size and time passes, the bytes do not: the body never arrives whole.
+      await expect((await get('head.onnx')).arrayBuffer()).rejects.toThrow(/changed on disk/);
+      expect((await get('head.onnx')).status).toBe(404);
+    } finally {
+      await api.close();
+    }
   });
 
   it('answers 404 for a missing or damaged file, built or published, and keeps serving the rest', async () => {
