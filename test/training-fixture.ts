@@ -50,7 +50,7 @@ function random(seed: number): () => number {
 export async function storeLabelledPhotos(repository: Repository, { count, from = 0, at = new Date() }: { count: number; from?: number; at?: Date }): Promise<ConsensusItem[]> {
   const next = random(42 + from);
   const deviceId = randomUUID();
-  await repository.createDevice({ id: deviceId, tokenHash: randomUUID(), createdAt: at });
+  await repository.createDevice({ id: deviceId, tokenHash: randomUUID(), createdAt: at, address: 'in-process' });
   const events: FeedbackEvent[] = [];
   const items: ConsensusItem[] = [];
   for (let i = from; i < from + count; i++) {

@@ -36,7 +36,7 @@ function verdict(i: number, correct: boolean): FeedbackEvent {
 
 async function device(events: FeedbackEvent[]): Promise<string> {
   const id = randomUUID();
-  await repository.createDevice({ id, tokenHash: randomUUID(), createdAt: new Date() });
+  await repository.createDevice({ id, tokenHash: randomUUID(), createdAt: new Date(), address: 'in-process' });
   await repository.storeEvents(id, events, new Date());
   return id;
 }
@@ -44,6 +44,18 @@ async function device(events: FeedbackEvent[]): Promise<string> {
 const probabilities = async () => new Map((await repository.confidentItems(0)).map((item) => [item.photoId, item.probability]));
 
 describe('the consensus job', () => {
+  it('takes in a page of events holding hundreds of thousands of votes', async () => {
+    // 5,000 "all correct" events of 64 tags each, the most sync stores: 320,000 votes in one page.
+    const tags = Array.from({ length: 64 }, (_, i) => ({ id: `coco:tag${i}` }));
+    const confirmed = Array.from({ length: 5000 }, (_, i): FeedbackEvent => {
+      clock += 10_000;
+      return { id: randomUUID(), type: 'photo-confirmed', photoId: photo(i), model: 'v', at: new Date(clock).toISOString(), tags };
+    });
+    await device(confirmed);
+    expect(await job.run()).toMatchObject({ incremental: false, votes: 320_000 });
+  }, 60_000);
+
+
   it('updates incrementally to what a full run over the same events stores', async () => {
     await device(Array.from({ length: 30 }, (_, i) => verdict(i, i % 2 === 0)));
     await device(Array.from({ length: 30 }, (_, i) => verdict(i, i % 2 === 0)));

@@ -11,6 +11,7 @@
  * comes to read events by photo adds the index it needs in its own step.
  */
 import { CONSENSUS_MIGRATION } from './consensus-migration.ts';
+import { DEVICE_ADDRESS_MIGRATION } from './device-address-migration.ts';
 import { TRAINING_MIGRATION } from './training-migration.ts';
 
 export interface Migration {
@@ -93,4 +94,5 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   CONSENSUS_MIGRATION,
   TRAINING_MIGRATION,
+  DEVICE_ADDRESS_MIGRATION,
 ];

@@ -114,7 +114,16 @@ export function postgresConsensusStore(pool: pg.Pool): ConsensusStore {
     },
 
     async setAdminDeviceStatus(deviceId, status) {
-      const { rowCount } = await pool.query('UPDATE devices SET admin_status = $1 WHERE id = $2', [status, deviceId]);
+      const bannedAt = status === 'banned' ? new Date() : null;
+      const { rowCount } = await pool.query('UPDATE devices SET admin_status = $1, banned_at = $2 WHERE id = $3', [status, bannedAt, deviceId]);
+      return rowCount === 1;
+    },
+
+    async bannedFrom(address, since) {
+      const { rowCount } = await pool.query(
+        "SELECT 1 FROM devices WHERE registered_from = $1 AND admin_status = 'banned' AND banned_at > $2 LIMIT 1",
+        [address, since],
+      );
       return rowCount === 1;
     },
 

@@ -50,8 +50,8 @@ export function openPostgresRepository(connectionString: string): Repository {
     async createDevice(device) {
       await pool.query({
         name: 'insert-device',
-        text: 'INSERT INTO devices (id, token_hash, created_at) VALUES ($1, $2, $3)',
-        values: [device.id, device.tokenHash, device.createdAt],
+        text: 'INSERT INTO devices (id, token_hash, created_at, registered_from) VALUES ($1, $2, $3, $4)',
+        values: [device.id, device.tokenHash, device.createdAt, device.address],
       });
     },
 

@@ -18,9 +18,9 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
     });
     afterAll(() => repo.close());
 
-    async function newDevice(): Promise<DeviceRecord> {
+    async function newDevice(address = '203.0.113.1'): Promise<DeviceRecord> {
       const device = { id: randomUUID(), tokenHash: hex(randomUUID()), createdAt: new Date('2026-03-01T08:00:00.000Z'), banned: false };
-      await repo.createDevice(device);
+      await repo.createDevice({ ...device, address });
       return device;
     }
 
@@ -43,7 +43,20 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       const device = await newDevice();
       expect(await repo.deviceByTokenHash(device.tokenHash)).toEqual(device);
       expect(await repo.deviceByTokenHash(hex('not a token'))).toBeNull();
-      await expect(repo.createDevice({ ...device, id: randomUUID() })).rejects.toThrow();
+      await expect(repo.createDevice({ ...device, id: randomUUID(), address: '203.0.113.1' })).rejects.toThrow();
+    });
+
+    it('knows an address a banned device registered from, for as long as asked and while the ban lasts', async () => {
+      const address = `198.51.100.${Math.floor(Math.random() * 250)}`;
+      const device = await newDevice(address);
+      const anHourAgo = new Date(Date.now() - 3_600_000);
+      expect(await repo.bannedFrom(address, anHourAgo)).toBe(false);
+      await repo.setAdminDeviceStatus(device.id, 'banned');
+      expect(await repo.bannedFrom(address, anHourAgo)).toBe(true);
+      expect(await repo.bannedFrom(address, new Date(Date.now() + 60_000))).toBe(false);
+      expect(await repo.bannedFrom('192.0.2.200', anHourAgo)).toBe(false);
+      await repo.setAdminDeviceStatus(device.id, null);
+      expect(await repo.bannedFrom(address, anHourAgo)).toBe(false);
     });
 
     it('stores each event once: a retried batch comes back as duplicates', async () => {

@@ -20,8 +20,8 @@ export interface DeviceRecord {
   banned: boolean;
 }
 
-/** A device as registered. */
-export type NewDevice = Omit<DeviceRecord, 'banned'>;
+/** A device as registered, with the client address it registered from. */
+export type NewDevice = Omit<DeviceRecord, 'banned'> & { address: string };
 
 export interface StoredEvents {
   /** Ids stored by this call. */
@@ -115,7 +115,10 @@ export interface ConsensusStore {
   /** Admin statuses of devices that have one. */
   adminDeviceStatuses(): Promise<Map<string, AdminDeviceStatus>>;
   /** Sets (null: clears) a device's admin status; false when no such device is registered. */
+  /** Also records when a device is banned (`bannedFrom` reads it). */
   setAdminDeviceStatus(deviceId: string, status: AdminDeviceStatus | null): Promise<boolean>;
+  /** Whether a device registered from `address` was banned after `since` and still is. */
+  bannedFrom(address: string, since: Date): Promise<boolean>;
   /** Free-text tags an admin merged into vocabulary tags: `text:<normalised>` → vocabulary id. */
   tagMerges(): Promise<Map<string, string>>;
   mergeTag(from: string, into: string): Promise<void>;

@@ -67,7 +67,11 @@ export function sqliteConsensusStore(db: Database.Database): ConsensusStore {
     },
 
     async setAdminDeviceStatus(deviceId, status) {
-      return statements().setAdminStatus.run(status, deviceId).changes === 1;
+      return statements().setAdminStatus.run(status, status === 'banned' ? new Date().toISOString() : null, deviceId).changes === 1;
+    },
+
+    async bannedFrom(address, since) {
+      return statements().bannedFrom.get(address, since.toISOString()) !== undefined;
     },
 
     async tagMerges() {
@@ -113,7 +117,8 @@ function prepare(db: Database.Database) {
        WHERE i.hard = 1 ORDER BY abs(coalesce(i.model_score, 0.5) - i.probability) DESC, i.photo_id, i.tag_key LIMIT ?`,
     ),
     adminStatuses: db.prepare('SELECT id, admin_status FROM devices WHERE admin_status IS NOT NULL'),
-    setAdminStatus: db.prepare('UPDATE devices SET admin_status = ? WHERE id = ?'),
+    setAdminStatus: db.prepare('UPDATE devices SET admin_status = ?, banned_at = ? WHERE id = ?'),
+    bannedFrom: db.prepare("SELECT 1 FROM devices WHERE registered_from = ? AND admin_status = 'banned' AND banned_at > ? LIMIT 1"),
     tagMerges: db.prepare('SELECT from_key, into_key FROM tag_merges'),
     mergeTag: db.prepare(
       'INSERT INTO tag_merges (from_key, into_key) VALUES (?, ?) ON CONFLICT (from_key) DO UPDATE SET into_key = excluded.into_key',

@@ -71,7 +71,7 @@ export function openSqliteRepository(file: string): Repository {
     },
 
     async createDevice(device) {
-      statements().insertDevice.run(device.id, device.tokenHash, device.createdAt.toISOString());
+      statements().insertDevice.run(device.id, device.tokenHash, device.createdAt.toISOString(), device.address);
     },
 
     async deviceByTokenHash(tokenHash) {
@@ -116,7 +116,7 @@ export function openSqliteRepository(file: string): Repository {
 
 function prepare(db: Database.Database) {
   return {
-    insertDevice: db.prepare('INSERT INTO devices (id, token_hash, created_at) VALUES (?, ?, ?)'),
+    insertDevice: db.prepare('INSERT INTO devices (id, token_hash, created_at, registered_from) VALUES (?, ?, ?, ?)'),
     deviceByTokenHash: db.prepare("SELECT id, created_at, admin_status IS 'banned' AS banned FROM devices WHERE token_hash = ?"),
     insertEvent: db.prepare(
       `INSERT INTO events (id, device_id, type, photo_id, tag_key, verdict, model, at, received_at, payload)

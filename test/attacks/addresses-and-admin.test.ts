@@ -43,3 +43,17 @@ describe('client addresses behind a reverse proxy (WANWU_TRUST_PROXY)', () => {
     expect((await register('198.51.100.2')).status).toBe(429);
   });
 });
+
+describe('a banned device registering again', () => {
+  it('is refused from the address it registered from, for a day; other addresses register as before', async () => {
+    api = await createTestApi({ trustProxy: true });
+    const registered = await register('203.0.113.9');
+    const { deviceId } = (await registered.json()) as { deviceId: string };
+    const ban = await api.app.request(`/api/v1/admin/devices/${deviceId}/ban`, { method: 'POST', headers: { Authorization: `Bearer ${api.adminToken}` } });
+    expect(ban.status).toBe(200);
+    const again = await register('203.0.113.9');
+    expect(again.status).toBe(403);
+    expect(await again.json()).toMatchObject({ code: 'banned' });
+    expect((await register('198.51.100.4')).status).toBe(201);
+  });
+});
