@@ -57,9 +57,9 @@ export function createApi({ repository, photos, bundles, consensus, registry, tr
   return api
     .route('/', healthRoutes(repository, bundles))
     .route('/', deviceRoutes(repository, createRateLimiter(limits.registrationsPerMinute)))
-    .route('/', syncRoutes(repository, bundles, consensus, createRateLimiter(limits.syncPerMinute)))
-    .route('/', photoRoutes(repository, photos, createRateLimiter(limits.photosPerMinute)))
-    .route('/', adminRoutes(repository, admin))
+    .route('/', syncRoutes(repository, bundles, consensus, createRateLimiter(limits.syncPerMinute), limits))
+    .route('/', photoRoutes(repository, photos, createRateLimiter(limits.photosPerMinute), limits))
+    .route('/', adminRoutes(repository, admin, limits))
     .route('/', adminConsensusRoutes({ repository, photos, bundles, consensus, admin }))
     .route('/', adminTrainingRoutes({ repository, registry, training, admin }))
     .get('/openapi.json', (c) => c.json(document));

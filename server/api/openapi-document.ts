@@ -117,7 +117,7 @@ const PATHS = {
     },
   },
   '/api/v1/admin/stats': {
-    get: { summary: 'Counts of devices, events and photos', security: [{ adminToken: [] }], responses: { 200: json('Counts', 'AdminStats'), ...errors(401, 500) } },
+    get: { summary: 'Counts of devices, events and photos, what was stored today and the daily quotas', security: [{ adminToken: [] }], responses: { 200: json('Counts', 'AdminStats'), ...errors(401, 500) } },
   },
   '/api/v1/admin/aggregate': {
     post: {

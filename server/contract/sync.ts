@@ -60,10 +60,25 @@ export const PhotoUploadResponseSchema = z.object({
   stored: z.boolean(),
 });
 
+const UsageSchema = z.object({
+  events: z.number().int().nonnegative(),
+  /** Characters of the stored events' JSON plus the shared photos' bytes. */
+  bytes: z.number().nonnegative(),
+  photos: z.number().int().nonnegative(),
+});
+
 export const AdminStatsSchema = z.object({
   devices: z.number().int().nonnegative(),
   events: z.number().int().nonnegative(),
   photos: z.number().int().nonnegative(),
+  /** What all devices stored today (UTC), and the day's quotas (past one, a device or everyone gets 429 quota-exceeded). */
+  today: UsageSchema,
+  quotas: z.object({
+    deviceEventsPerDay: z.number(),
+    deviceMegabytesPerDay: z.number(),
+    devicePhotosPerDay: z.number(),
+    megabytesPerDay: z.number(),
+  }),
 });
 
 export const HealthSchema = z.object({

@@ -11,7 +11,7 @@
  * comes to read events by photo adds the index it needs in its own step.
  */
 import { CONSENSUS_MIGRATION } from './consensus-migration.ts';
-import { DEVICE_ADDRESS_MIGRATION } from './device-address-migration.ts';
+import { DEVICE_USAGE_MIGRATION } from './device-usage-migration.ts';
 import { TRAINING_MIGRATION } from './training-migration.ts';
 
 export interface Migration {
@@ -94,5 +94,5 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   CONSENSUS_MIGRATION,
   TRAINING_MIGRATION,
-  DEVICE_ADDRESS_MIGRATION,
+  DEVICE_USAGE_MIGRATION,
 ];

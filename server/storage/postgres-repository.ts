@@ -4,7 +4,7 @@ import { eventRow } from './event-row.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE } from './migrations.ts';
 import { postgresConsensusStore } from './postgres-consensus.ts';
 import { postgresTrainingStore } from './postgres-training.ts';
-import type { Repository, StoredEvents } from './repository.ts';
+import { usageDay, type DailyUsage, type Repository, type StoredEvents } from './repository.ts';
 
 /** Held while migrating, so that several servers starting at once migrate one after the other. */
 const MIGRATION_LOCK = 0x77616e77; // "wanw"
@@ -69,13 +69,23 @@ export function openPostgresRepository(connectionString: string): Repository {
       // in the same order and cannot deadlock. One INSERT is one transaction: all or nothing.
       const rows = events.map((event) => eventRow(event, receivedAt)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
+      // One statement: the events and the day's usage they add are stored together or not at all.
       const insert = await pool.query<{ id: string }>({
         name: 'insert-events',
-        text: `INSERT INTO events (id, device_id, type, photo_id, tag_key, verdict, model, at, received_at, payload)
-               SELECT id, $1, type, photo_id, tag_key, verdict, model, at, $2, payload::jsonb
-               FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::text[])
-                 AS e (id, type, photo_id, tag_key, verdict, model, at, payload)
-               ON CONFLICT (id) DO NOTHING RETURNING id`,
+        text: `WITH sent AS (
+                 SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::text[])
+                   AS e (id, type, photo_id, tag_key, verdict, model, at, payload)
+               ), inserted AS (
+                 INSERT INTO events (id, device_id, type, photo_id, tag_key, verdict, model, at, received_at, payload)
+                 SELECT id, $1, type, photo_id, tag_key, verdict, model, at, $2, payload::jsonb FROM sent
+                 ON CONFLICT (id) DO NOTHING RETURNING id
+               ), usage AS (
+                 INSERT INTO device_usage (device_id, day, events, bytes)
+                 SELECT $1, ($2::timestamptz AT TIME ZONE 'UTC')::date, count(*), sum(length(sent.payload)) FROM inserted JOIN sent USING (id)
+                 HAVING count(*) > 0
+                 ON CONFLICT (device_id, day) DO UPDATE SET events = device_usage.events + excluded.events, bytes = device_usage.bytes + excluded.bytes
+               )
+               SELECT id FROM inserted`,
         values: [
           deviceId, receivedAt, column('id'), column('type'), column('photoId'), column('tagKey'), column('verdict'),
           column('model'), column('at'), column('payload'),
@@ -113,10 +123,31 @@ export function openPostgresRepository(connectionString: string): Repository {
     async recordPhoto(photo) {
       const { rowCount } = await pool.query({
         name: 'insert-photo',
-        text: 'INSERT INTO photos (id, bytes, device_id, stored_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING',
+        text: `WITH stored AS (
+                 INSERT INTO photos (id, bytes, device_id, stored_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING RETURNING bytes
+               )
+               INSERT INTO device_usage (device_id, day, bytes, photos)
+               SELECT $3, ($4::timestamptz AT TIME ZONE 'UTC')::date, bytes, 1 FROM stored
+               ON CONFLICT (device_id, day) DO UPDATE SET bytes = device_usage.bytes + excluded.bytes, photos = device_usage.photos + 1`,
         values: [photo.id, photo.bytes, photo.deviceId, photo.storedAt],
       });
       return rowCount === 1;
+    },
+
+    async usage(deviceId, day) {
+      const { rows } = await pool.query<DailyUsage & { who: 'device' | 'everyone' }>({
+        name: 'usage',
+        text: `SELECT 'device' AS who, events, bytes::float8 AS bytes, photos FROM device_usage WHERE day = $2::date AND device_id = $1
+               UNION ALL
+               SELECT 'everyone', coalesce(sum(events), 0)::int, coalesce(sum(bytes), 0)::float8, coalesce(sum(photos), 0)::int
+               FROM device_usage WHERE day = $2::date`,
+        values: [deviceId, usageDay(day)],
+      });
+      const counts = (who: 'device' | 'everyone'): DailyUsage => {
+        const row = rows.find((r) => r.who === who);
+        return row ? { events: row.events, bytes: row.bytes, photos: row.photos } : { events: 0, bytes: 0, photos: 0 };
+      };
+      return { device: counts('device'), everyone: counts('everyone') };
     },
 
     async stats() {

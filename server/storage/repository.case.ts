@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedbackEvent } from '../contract/feedback-event.ts';
-import type { AdminStats } from '../contract/sync.ts';
 import type { TrainingRun } from '../contract/training.ts';
 import type { DeviceRecord, Repository } from './repository.ts';
 
@@ -25,7 +24,7 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
     }
 
     /** What `work` changed in the stats. */
-    async function statsDelta(work: () => Promise<unknown>): Promise<AdminStats> {
+    async function statsDelta(work: () => Promise<unknown>): Promise<Awaited<ReturnType<Repository['stats']>>> {
       const before = await repo.stats();
       await work();
       const after = await repo.stats();
@@ -70,6 +69,25 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       });
       expect(first).toEqual({ devices: 0, events: 25, photos: 0 });
       expect(retry).toEqual({ devices: 0, events: 0, photos: 0 });
+    });
+
+    it('counts what each device stored each UTC day, and everyone together: once per event and photo', async () => {
+      const [device, other] = [await newDevice(), await newDevice()];
+      const day = new Date('2031-05-04T23:59:00.000Z');
+      const before = await repo.usage(device.id, day);
+      const batch = events(4);
+      await repo.storeEvents(device.id, batch, day);
+      await repo.storeEvents(device.id, batch, day);
+      await repo.storeEvents(other.id, events(2), day);
+      await repo.storeEvents(device.id, events(3), new Date('2031-05-05T00:00:01.000Z'));
+      await repo.recordPhoto({ id: hex(randomUUID()), bytes: 1000, deviceId: device.id, storedAt: day });
+      const { device: mine, everyone } = await repo.usage(device.id, new Date('2031-05-04T08:00:00.000Z'));
+      const stored = batch.reduce((sum, event) => sum + JSON.stringify(event).length, 0);
+      expect(mine).toEqual({ events: 4, bytes: stored + 1000, photos: 1 });
+      expect(everyone.events - before.everyone.events).toBe(6);
+      expect(everyone.photos - before.everyone.photos).toBe(1);
+      expect((await repo.usage(device.id, new Date('2031-05-05T12:00:00.000Z'))).device.events).toBe(3);
+      expect((await repo.usage(randomUUID(), day)).device).toEqual({ events: 0, bytes: 0, photos: 0 });
     });
 
     it('stores the new events of a batch that mixes new and already stored ones, in the order sent', async () => {

@@ -20,6 +20,16 @@ export interface DeviceRecord {
   banned: boolean;
 }
 
+/** What was stored in one UTC day. */
+export interface DailyUsage {
+  events: number;
+  bytes: number;
+  photos: number;
+}
+
+/** The UTC day a time falls on, as usage is counted by. */
+export const usageDay = (time: Date) => time.toISOString().slice(0, 10);
+
 /** A device as registered, with the client address it registered from. */
 export type NewDevice = Omit<DeviceRecord, 'banned'> & { address: string };
 
@@ -169,7 +179,13 @@ export interface Repository extends ConsensusStore, TrainingStore {
   eventsOfDevice(deviceId: string): Promise<FeedbackEvent[]>;
   /** Records a photo whose file was written; false when it was already recorded. */
   recordPhoto(photo: PhotoRecord): Promise<boolean>;
-  stats(): Promise<AdminStats>;
+  /**
+   * What `deviceId`, and all devices together, stored on the UTC day of `day`: events accepted
+   * (and their bytes as stored) and photos recorded, counted by storeEvents and recordPhoto in
+   * their own transactions.
+   */
+  usage(deviceId: string, day: Date): Promise<{ device: DailyUsage; everyone: DailyUsage }>;
+  stats(): Promise<Pick<AdminStats, 'devices' | 'events' | 'photos'>>;
   /** Server settings such as the admin token's hash. */
   setting(key: string): Promise<string | null>;
   setSetting(key: string, value: string): Promise<void>;

@@ -4,7 +4,7 @@ import { eventRow, type EventRow } from './event-row.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE } from './migrations.ts';
 import { sqliteConsensusStore } from './sqlite-consensus.ts';
 import { sqliteTrainingStore } from './sqlite-training.ts';
-import type { DeviceRecord, Repository, StoredEvents } from './repository.ts';
+import { usageDay, type DailyUsage, type DeviceRecord, type PhotoRecord, type Repository, type StoredEvents } from './repository.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
 
 /** The database file inside the data folder. */
@@ -38,18 +38,30 @@ export function openSqliteRepository(file: string): Repository {
   // Statements need the tables, so they are prepared on first use, after migrate().
   const statements = () => (prepared ??= prepare(db));
 
-  const storeEvents = db.transaction((deviceId: string, rows: EventRow[], receivedAt: string): StoredEvents => {
-    const { insertEvent, eventOwner } = statements();
+  const storeEvents = db.transaction((deviceId: string, rows: EventRow[], receivedAt: string, day: string): StoredEvents => {
+    const { insertEvent, eventOwner, addUsage } = statements();
     const result: StoredEvents = { accepted: [], duplicates: [], conflicts: [] };
+    let bytes = 0;
     for (const row of rows) {
       const { changes } = insertEvent.run(
         row.id, deviceId, row.type, row.photoId, row.tagKey, row.verdict, row.model, row.at, receivedAt, row.payload,
       );
-      if (changes === 1) result.accepted.push(row.id);
-      else if (eventOwner.get(row.id) === deviceId) result.duplicates.push(row.id);
+      if (changes === 1) {
+        result.accepted.push(row.id);
+        bytes += row.payload.length;
+      } else if (eventOwner.get(row.id) === deviceId) result.duplicates.push(row.id);
       else result.conflicts.push(row.id);
     }
+    if (result.accepted.length > 0) addUsage.run(deviceId, day, result.accepted.length, bytes, 0);
     return result;
+  });
+
+  const recordPhoto = db.transaction((photo: PhotoRecord): boolean => {
+    const { insertPhoto, addUsage } = statements();
+    const storedAt = photo.storedAt.toISOString();
+    if (insertPhoto.run(photo.id, photo.bytes, photo.deviceId, storedAt).changes !== 1) return false;
+    addUsage.run(photo.deviceId, usageDay(photo.storedAt), 0, photo.bytes, 1);
+    return true;
   });
 
   return {
@@ -82,7 +94,7 @@ export function openSqliteRepository(file: string): Repository {
     async storeEvents(deviceId, events, receivedAt) {
       // Serialised before the transaction opens, so the write lock is held only for the inserts.
       const rows = events.map((event) => eventRow(event, receivedAt));
-      return storeEvents.immediate(deviceId, rows, receivedAt.toISOString());
+      return storeEvents.immediate(deviceId, rows, receivedAt.toISOString(), usageDay(receivedAt));
     },
 
     async eventsOfDevice(deviceId) {
@@ -91,8 +103,14 @@ export function openSqliteRepository(file: string): Repository {
     },
 
     async recordPhoto(photo) {
-      const { changes } = statements().insertPhoto.run(photo.id, photo.bytes, photo.deviceId, photo.storedAt.toISOString());
-      return changes === 1;
+      return recordPhoto.immediate(photo);
+    },
+
+    async usage(deviceId, day) {
+      const { deviceUsage, everyoneUsage } = statements();
+      const key = usageDay(day);
+      const none: DailyUsage = { events: 0, bytes: 0, photos: 0 };
+      return { device: (deviceUsage.get(deviceId, key) as DailyUsage | undefined) ?? none, everyone: everyoneUsage.get(key) as DailyUsage };
     },
 
     async stats() {
@@ -126,6 +144,15 @@ function prepare(db: Database.Database) {
     eventsOfDevice: db.prepare('SELECT payload FROM events WHERE device_id = ? ORDER BY at, id').pluck(),
     insertPhoto: db.prepare(
       'INSERT INTO photos (id, bytes, device_id, stored_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+    ),
+    addUsage: db.prepare(
+      `INSERT INTO device_usage (device_id, day, events, bytes, photos) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (device_id, day) DO UPDATE SET
+         events = events + excluded.events, bytes = bytes + excluded.bytes, photos = photos + excluded.photos`,
+    ),
+    deviceUsage: db.prepare('SELECT events, bytes, photos FROM device_usage WHERE device_id = ? AND day = ?'),
+    everyoneUsage: db.prepare(
+      'SELECT coalesce(sum(events), 0) AS events, coalesce(sum(bytes), 0) AS bytes, coalesce(sum(photos), 0) AS photos FROM device_usage WHERE day = ?',
     ),
     stats: db.prepare(
       `SELECT (SELECT count(*) FROM devices) AS devices, (SELECT count(*) FROM events) AS events,

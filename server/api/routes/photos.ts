@@ -10,9 +10,10 @@ import { decodeImage } from '../../inference/decode-image.ts';
 import type { PhotoFiles } from '../../storage/photo-files.ts';
 import type { Repository } from '../../storage/repository.ts';
 import type { ApiEnv } from '../api-env.ts';
-import { PHOTO_BODY_BYTES } from '../limits.ts';
+import { PHOTO_BODY_BYTES, type ApiLimits } from '../limits.ts';
 import { deviceAuth } from '../middleware/auth.ts';
 import { limitBody } from '../middleware/body-limit.ts';
+import { ensureWithinQuota } from '../quota.ts';
 import type { RateLimiter } from '../middleware/rate-limit.ts';
 
 /**
@@ -23,7 +24,7 @@ import type { RateLimiter } from '../middleware/rate-limit.ts';
  * a side is kept: it is decoded before it is stored, so a header, a huge canvas or random bytes
  * behind a JPEG marker never reach the disk.
  */
-export function photoRoutes(repository: Repository, photos: PhotoFiles, limiter: RateLimiter) {
+export function photoRoutes(repository: Repository, photos: PhotoFiles, limiter: RateLimiter, limits: ApiLimits) {
   return new Hono<ApiEnv>().put('/photos/:sha256', deviceAuth(repository, limiter), async (c, next) => {
     if (!/^image\/jpeg\s*(;|$)/i.test(c.req.header('Content-Type') ?? '')) throw new ApiError(415, 'unsupported-media-type', 'Photos are sent as image/jpeg');
     await next();
@@ -32,6 +33,7 @@ export function photoRoutes(repository: Repository, photos: PhotoFiles, limiter:
     if (!Sha256HexSchema.safeParse(id).success) throw new ApiError(400, 'bad-request', 'The photo is named by the sha256 of its bytes: 64 lowercase hex characters');
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     if (createHash('sha256').update(bytes).digest('hex') !== id) throw new ApiError(400, 'hash-mismatch', 'The bytes sent do not hash to the name they were sent under');
+    await ensureWithinQuota(repository, c.var.deviceId, limits, 'photos');
     await ensureDecodableJpeg(bytes);
     const clean = withoutMetadata(bytes);
     await photos.write(id, clean);
