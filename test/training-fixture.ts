@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { FeedbackEvent } from '../server/contract/feedback-event.ts';
 import type { Manifest } from '../models/pipeline/manifest.ts';
 import type { ConsensusItem, Repository } from '../server/storage/repository.ts';
+import { MIN_TEACHERS } from '../server/training/teachers.ts';
 
 /**
  * Data for training tests: a tiny built bundle (one detector class, `coco:dog`) and photos whose
@@ -43,26 +44,36 @@ function random(seed: number): () => number {
   return () => source.next() * 2 - 1;
 }
 
+/** Devices that teach the taught tags: as many as training asks of a new tag (server/training/teachers.ts). */
+const TEACHERS = MIN_TEACHERS;
+
 /**
- * Stores `count` photos' embeddings (one device's feedback events carry them) and a consensus
- * run with confident labels on every taught tag for each, `from` numbering the photos.
+ * Stores `count` photos as TEACHERS devices judged them, and consensus labels for them, `from`
+ * numbering the photos: each device says the photo has no dog (as confident consensus does, which
+ * makes the devices trusted) and adds the taught tags the photo shows; the first one's event
+ * carries the embedding.
  */
 export async function storeLabelledPhotos(repository: Repository, { count, from = 0, at = new Date() }: { count: number; from?: number; at?: Date }): Promise<ConsensusItem[]> {
   const next = random(42 + from);
-  const deviceId = randomUUID();
-  await repository.createDevice({ id: deviceId, tokenHash: randomUUID(), createdAt: at, address: 'in-process' });
-  const events: FeedbackEvent[] = [];
+  const devices = Array.from({ length: TEACHERS }, () => randomUUID());
+  for (const id of devices) await repository.createDevice({ id, tokenHash: randomUUID(), createdAt: at, address: 'in-process' });
+  const events = new Map<string, FeedbackEvent[]>(devices.map((id) => [id, []]));
   const items: ConsensusItem[] = [];
   for (let i = from; i < from + count; i++) {
     const photoId = createHash('sha256').update(`photo ${i}`).digest('hex');
     const x = Float32Array.from({ length: DIMS }, next);
-    events.push({
-      id: randomUUID(), type: 'tag-verdict', photoId, model: 'b1', at: at.toISOString(), tag: { id: 'coco:dog' }, verdict: 'wrong',
-      embedding: Buffer.from(x.buffer).toString('base64'), dims: DIMS,
+    const base = { photoId, model: 'b1', at: at.toISOString() };
+    devices.forEach((deviceId, d) => {
+      const embedding = d === 0 ? { embedding: Buffer.from(x.buffer).toString('base64'), dims: DIMS } : {};
+      events.get(deviceId)!.push({ id: randomUUID(), type: 'tag-verdict', ...base, tag: { id: 'coco:dog' }, verdict: 'wrong', ...embedding });
+      for (const [tagKey, shows] of Object.entries(TAUGHT)) {
+        if (shows(x)) events.get(deviceId)!.push({ id: randomUUID(), type: 'tag-added', ...base, tag: { text: tagKey.slice('text:'.length) } });
+      }
     });
-    for (const [tagKey, shows] of Object.entries(TAUGHT)) items.push({ photoId, tagKey, probability: shows(x) ? 0.97 : 0.03, votes: 3, hard: false, modelScore: null });
+    items.push({ photoId, tagKey: 'coco:dog', probability: 0.03, votes: TEACHERS, hard: false, modelScore: null });
+    for (const [tagKey, shows] of Object.entries(TAUGHT)) items.push({ photoId, tagKey, probability: shows(x) ? 0.97 : 0.03, votes: TEACHERS, hard: false, modelScore: null });
   }
-  await repository.storeEvents(deviceId, events, at);
+  for (const [deviceId, sent] of events) await repository.storeEvents(deviceId, sent, at);
   return items;
 }
 

@@ -10,8 +10,11 @@ export const TrainingTriggerSchema = z.enum(['api', 'cli', 'schedule']);
 /** `running` until it ends: `published` (passed the gate), `refused` (did not), `skipped` (too little data), `failed` (an error). */
 export const TrainingStatusSchema = z.enum(['running', 'published', 'refused', 'skipped', 'failed']);
 
-/** Why a taught tag's name was held back from training (server/training/taught-names.ts). */
-export const HeldBackReasonSchema = z.enum(['web-address', 'email-address', 'phone-or-contact']);
+/**
+ * Why a new taught tag was not learned: its name advertises (server/training/taught-names.ts), or
+ * fewer than three trusted devices taught it (server/training/teachers.ts).
+ */
+export const HeldBackReasonSchema = z.enum(['web-address', 'email-address', 'phone-or-contact', 'few-teachers']);
 
 /** What went in: photos and samples by split, tags learned, and what was left out. */
 export const TrainingDataSchema = z.object({
@@ -28,8 +31,9 @@ export const TrainingDataSchema = z.object({
   tags: z.array(z.string()),
   newTags: z.array(z.string()),
   /**
-   * Taught tags with enough photos that were not learned because their name advertises (a web or
-   * email address, a phone number or contact handle); empty in runs recorded before the check.
+   * New taught tags with enough photos that were not learned: the name advertises (a web or email
+   * address, a phone number or contact handle), or too few trusted devices taught it; empty in
+   * runs recorded before these checks.
    */
   heldBack: z.array(z.object({ tag: z.string(), reason: HeldBackReasonSchema })).default([]),
 });

@@ -62,11 +62,17 @@ describe('chooseHeadTags', () => {
       ...trainPhotos.slice(0, 5).map((id) => item(id, 'dog', 0.9)),
       ...trainPhotos.slice(0, 5).map((id) => item(id, 'text:不', 0.1)),
     ];
-    expect(chooseHeadTags(items, new Set(['dog']), ['text:旧'])).toEqual({ tags: ['text:旧', 'text:金毛'], heldBack: [] });
+    expect(chooseHeadTags(items, new Set(['dog']), ['text:旧'], null)).toEqual({ tags: ['text:旧', 'text:金毛'], heldBack: [] });
   });
 
   it('holds back a taught tag whose name advertises, however many photos it has', () => {
     const items = ['text:visit evil.example now', 'text:金毛'].flatMap((tag) => trainPhotos.slice(0, 6).map((id) => item(id, tag, 0.95)));
-    expect(chooseHeadTags(items, new Set(), [])).toEqual({ tags: ['text:金毛'], heldBack: [{ tag: 'text:visit evil.example now', reason: 'web-address' }] });
+    expect(chooseHeadTags(items, new Set(), [], null)).toEqual({ tags: ['text:金毛'], heldBack: [{ tag: 'text:visit evil.example now', reason: 'web-address' }] });
+  });
+
+  it('learns a new tag only when three trusted devices taught it, and keeps a tag the head already has', () => {
+    const items = ['text:金毛', 'text:独角兽', 'text:旧'].flatMap((tag) => trainPhotos.slice(0, 6).map((id) => item(id, tag, 0.95)));
+    const teachers = new Map([['text:金毛', 3], ['text:独角兽', 2]]);
+    expect(chooseHeadTags(items, new Set(), ['text:旧'], teachers)).toEqual({ tags: ['text:旧', 'text:金毛'], heldBack: [{ tag: 'text:独角兽', reason: 'few-teachers' }] });
   });
 });

@@ -2,6 +2,7 @@ import type { HeldBackReason } from '../contract/training.ts';
 import type { ConsensusItem, PhotoEmbedding } from '../storage/repository.ts';
 import { splitOf } from './split.ts';
 import { heldBackReason } from './taught-names.ts';
+import { MIN_TEACHERS } from './teachers.ts';
 import type { TrainingSet } from './types.ts';
 
 /**
@@ -87,19 +88,21 @@ export function buildTrainingSet({ items, embeddings, tags, dims }: TrainingSetI
 export interface HeadTags {
   /** Sorted tag keys. */
   tags: string[];
-  /** New tags that had the positives but whose names advertise (./taught-names.ts): not learned. */
+  /** New tags that had the positives but were not learned, and why. */
   heldBack: { tag: string; reason: HeldBackReason }[];
 }
 
 /**
  * The tags the head learns: those the base models do not output with at least `minPositives`
- * positive train photos, unless their name is held back, plus every tag the current head has (so
- * none is dropped).
+ * positive train photos, unless their name is held back or fewer than MIN_TEACHERS trusted devices
+ * taught them (`teachers`, ./teachers.ts; null when the labels are true ones, not the crowd's),
+ * plus every tag the current head has (so none is dropped).
  */
 export function chooseHeadTags(
   items: readonly ConsensusItem[],
   baseTags: ReadonlySet<string>,
   currentHeadTags: readonly string[],
+  teachers: ReadonlyMap<string, number> | null,
   minPositives = MIN_POSITIVES,
 ): HeadTags {
   const positives = new Map<string, Set<string>>();
@@ -113,7 +116,7 @@ export function chooseHeadTags(
   const heldBack: HeadTags['heldBack'] = [];
   const learnable = [...positives].filter(([tag, photos]) => {
     if (photos.size < minPositives) return false;
-    const reason = current.has(tag) ? null : heldBackReason(tag);
+    const reason = current.has(tag) ? null : (heldBackReason(tag) ?? (teachers && (teachers.get(tag) ?? 0) < MIN_TEACHERS ? 'few-teachers' : null));
     if (reason) heldBack.push({ tag, reason });
     return reason === null;
   });

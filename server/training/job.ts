@@ -9,6 +9,7 @@ import type { ModelRegistry } from '../models/registry.ts';
 import type { ConsensusItem, PhotoEmbedding, Repository } from '../storage/repository.ts';
 import { CONFIDENCE, EVERY_ITEM } from './dataset.ts';
 import { headVocabulary } from './taught-names.ts';
+import { trustedTeachers } from './teachers.ts';
 import { train, type TrainingInput } from './train.ts';
 
 /** Confident new labels (on tags the head could learn) that make the job train by itself after a consensus run. */
@@ -134,6 +135,8 @@ export function createTrainingJob({ repository, registry, logger, minNewLabels =
     const learnable = items.filter((item) => !merges.has(item.tagKey));
     await repository.setSetting(LABELS_SEEN, String(countLearnable(learnable, baseTags)));
     const currentHead = await headOf(manifest);
+    const excluded = devices.filter((d) => d.adminStatus === 'banned' || (d.quarantine !== null && d.adminStatus !== 'released'));
+    const teachers = await trustedTeachers(repository, learnable, baseTags, new Set(excluded.map((d) => d.deviceId)));
     return {
       manifest,
       input: {
@@ -142,7 +145,8 @@ export function createTrainingJob({ repository, registry, logger, minNewLabels =
         dims: currentHead?.head.dims ?? commonWidth(embeddings),
         baseTags,
         current: currentHead,
-        excludedDevices: devices.filter((d) => d.adminStatus === 'banned' || (d.quarantine !== null && d.adminStatus !== 'released')).length,
+        excludedDevices: excluded.length,
+        teachers,
       },
     };
   }

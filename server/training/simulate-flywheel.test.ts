@@ -7,7 +7,7 @@ describe('simulateFlywheel', () => {
     const report = await simulateFlywheel({
       data: cocoMiniDir,
       bundleDir,
-      seed: 1, hide: 3, rounds: 2, splits: 1, devices: 12, adversarial: 0,
+      seed: 1, hide: 3, rounds: 2, splits: 1, devices: 12, adversarial: 0, sybil: 0,
     });
     const [split] = report.splits;
     expect(split.hidden).toHaveLength(3);
@@ -19,5 +19,14 @@ describe('simulateFlywheel', () => {
     expect(report.final.mAP!).toBeGreaterThan(report.base.mAP!);
     expect(report.final.taughtMAP!).toBeGreaterThan(0);
     expect(report.rounds.map((round) => round.round)).toEqual([0, 1, 2]);
+  }, 180_000);
+
+  it('never publishes the tag a group of fresh devices floods onto every photo', async () => {
+    const report = await simulateFlywheel({
+      data: cocoMiniDir, bundleDir, seed: 1, hide: 3, rounds: 2, splits: 1, devices: 12, adversarial: 0, sybil: 8,
+    });
+    const [split] = report.splits;
+    expect(split.devices.sybil.devices).toBe(8);
+    expect(split.rounds.map((round) => round.sybilTagPublished)).toEqual([false, false]);
   }, 180_000);
 });

@@ -24,12 +24,14 @@ export interface FlywheelOptions {
   devices: number;
   /** Share of devices that are adversaries. */
   adversarial: number;
+  /** Fresh devices, beyond `devices`, that all push one invented tag (SYBIL_TAG) onto every photo. */
+  sybil: number;
   /** Use only this many photos (a seeded sample), or all when absent. */
   photos?: number;
   onProgress?: (message: string) => void;
 }
 
-export const DEFAULT_FLYWHEEL = { seed: 1, hide: 10, rounds: 3, splits: 10, devices: 30, adversarial: 0 } as const;
+export const DEFAULT_FLYWHEEL = { seed: 1, hide: 10, rounds: 3, splits: 10, devices: 30, adversarial: 0, sybil: 0 } as const;
 
 /** A metric over the splits: mean and sample standard deviation (0 for one split), null when no split had it. */
 export interface Spread {

@@ -19,6 +19,7 @@ const input = (overrides: Partial<TrainingInput> = {}): TrainingInput => ({
   baseTags: new Set(['text:tag2']),
   current: null,
   excludedDevices: 1,
+  teachers: new Map([['text:tag0', 3], ['text:tag1', 3], ['text:tag2', 3]]),
   options: { epochs: 3 },
   ...overrides,
 });

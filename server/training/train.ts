@@ -28,6 +28,8 @@ export interface TrainingInput {
   baseTags: ReadonlySet<string>;
   current: { head: TagHead; thresholds: ReadonlyMap<string, number> } | null;
   excludedDevices: number;
+  /** Trusted devices that taught each new tag (./teachers.ts); null when the labels are true ones (the simulation's upper bound). */
+  teachers: ReadonlyMap<string, number> | null;
   options?: { l2?: number; epochs?: number; seed?: number; minPositives?: number; gate?: GateOptions };
   onProgress?: (stage: TrainingProgress['stage'], done: number, total: number) => void;
 }
@@ -45,7 +47,7 @@ export interface TrainingOutcome {
 export async function train(input: TrainingInput): Promise<TrainingOutcome> {
   const { options = {}, current } = input;
   const currentTags = current?.head.tags ?? [];
-  const { tags, heldBack } = chooseHeadTags(input.items, input.baseTags, currentTags, options.minPositives ?? MIN_POSITIVES);
+  const { tags, heldBack } = chooseHeadTags(input.items, input.baseTags, currentTags, input.teachers, options.minPositives ?? MIN_POSITIVES);
   const built = buildTrainingSet({ items: input.items, embeddings: input.embeddings, tags, dims: input.dims });
   const { set } = built;
   const trainRows = rowsOf(set, 'train');

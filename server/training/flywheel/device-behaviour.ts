@@ -3,10 +3,13 @@ import type { Random } from '../../seeded-random.ts';
 import type { Tag } from '../../../models/pipeline/types.ts';
 import type { SimClass } from './label-space.ts';
 
-export type DeviceKind = 'careful' | 'careless' | 'adversarial';
+export type DeviceKind = 'careful' | 'careless' | 'adversarial' | 'sybil';
+
+/** What every sybil device adds to every photo it sees: a plausible name no photo shows. */
+export const SYBIL_TAG = '独角兽';
 
 /** How often an honest person's verdict is right, and how often they add a hidden class the result misses. */
-export const HONEST: Record<Exclude<DeviceKind, 'adversarial'>, { accuracy: number; addsMissing: number }> = {
+export const HONEST: Record<Exclude<DeviceKind, 'adversarial' | 'sybil'>, { accuracy: number; addsMissing: number }> = {
   careful: { accuracy: 0.97, addsMissing: 0.9 },
   careless: { accuracy: 0.75, addsMissing: 0.5 },
 };
@@ -30,13 +33,14 @@ export interface PhotoTruth {
  * right), add what is missing as free text, then "All correct" for the shown tags left. Tags no
  * labelled class stands for (most ImageNet tags) are left alone: the simulation cannot know if
  * they are right. An adversary marks right tags wrong and wrong ones right, and teaches a hidden
- * name the photo does not show.
+ * name the photo does not show. A sybil (one of a group of fresh devices) only adds SYBIL_TAG.
  */
 export function actsOnPhoto(kind: DeviceKind, tags: readonly Tag[], truth: PhotoTruth, random: Random): Act[] {
   const checkable = tags.filter((tag) => tag.shown && truth.classOf.has(tag.id));
   const listedKeys = new Set(checkable.map((tag) => tag.id));
   const present = (tag: Tag) => truth.classes.has(truth.classOf.get(tag.id)!.name);
   const acts: Act[] = [];
+  if (kind === 'sybil') return [{ type: 'tag-added', tag: { text: SYBIL_TAG }, origin: 'user' }];
   if (kind === 'adversarial') {
     for (const tag of checkable) acts.push(verdict(tag, present(tag) ? 'wrong' : 'correct'));
     const absent = truth.hidden.filter((c) => !truth.classes.has(c.name) && !listedKeys.has(c.taughtKey));

@@ -1,4 +1,5 @@
 import type { FlywheelReport, SummaryScores } from '../simulate-flywheel.ts';
+import { SYBIL_TAG } from './device-behaviour.ts';
 
 /** The report as people read it: a round-by-round table (mean ± sd over splits), the targets, and what the gate said. */
 export function formatFlywheelReport(report: FlywheelReport): string {
@@ -23,11 +24,15 @@ export function formatFlywheelReport(report: FlywheelReport): string {
   const gate = splits.flatMap((split) =>
     split.rounds.map((round) => `  seed ${split.seed} round ${round.round}: ${round.training.status}${round.training.publishedVersion ? ` ${round.training.publishedVersion}` : ''} — ${round.training.reasons.join('; ')}`),
   );
-  const quarantine = (['careful', 'careless', 'adversarial'] as const).map((kind) => {
+  const quarantine = (['careful', 'careless', 'adversarial', 'sybil'] as const).map((kind) => {
     const devices = splits.reduce((sum, split) => sum + split.devices[kind].devices, 0);
     const quarantined = splits.reduce((sum, split) => sum + split.devices[kind].quarantined, 0);
     return `${kind} ${quarantined} of ${devices}`;
   });
+  const sybilRounds = splits.flatMap((split) => split.rounds);
+  const sybil = report.options.sybil > 0
+    ? [`sybils: ${report.options.sybil} fresh devices added "${SYBIL_TAG}" to every photo; the active model had it after ${sybilRounds.filter((round) => round.sybilTagPublished).length} of ${sybilRounds.length} rounds`]
+    : [];
   return [
     ...header,
     '',
@@ -38,6 +43,7 @@ export function formatFlywheelReport(report: FlywheelReport): string {
     'training runs (gate decisions):',
     ...gate,
     `quarantined at the end (all splits): ${quarantine.join(', ')}`,
+    ...sybil,
     `base recognition ${report.recognitionSeconds.toFixed(1)} s, whole run ${report.seconds.toFixed(1)} s`,
     '',
   ].join('\n');

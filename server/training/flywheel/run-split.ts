@@ -1,7 +1,7 @@
 import { seededRandom, type Random } from '../../seeded-random.ts';
 import type { FeedbackEvent } from '../../contract/feedback-event.ts';
 import type { BasePhoto } from './base-recognition.ts';
-import type { DeviceKind, PhotoTruth } from './device-behaviour.ts';
+import { SYBIL_TAG, type DeviceKind, type PhotoTruth } from './device-behaviour.ts';
 import { evaluate, type Scores } from './evaluate.ts';
 import { labelSpace, mostFrequentClasses, type LabelSpace, type SimClass } from './label-space.ts';
 import { feedbackOn, PhoneModels, registerDevice, updateDevice, type SimDevice } from './sim-device.ts';
@@ -24,6 +24,8 @@ export interface SplitOptions {
   rounds: number;
   devices: number;
   adversarial: number;
+  /** Fresh devices, beyond `devices`, that add SYBIL_TAG to every photo of every round. */
+  sybil: number;
   bundleDir: string;
   onProgress?: (message: string) => void;
 }
@@ -36,6 +38,8 @@ export interface RoundReport {
   training: { status: string; publishedVersion: string | null; tags: string[]; reasons: string[] };
   version: string;
   scores: Scores;
+  /** Whether the active version's vocabulary has the sybils' invented tag. */
+  sybilTagPublished: boolean;
 }
 
 export interface SplitReport {
@@ -64,6 +68,8 @@ export async function runSplit(all: readonly BasePhoto[], names: readonly string
   const models = new PhoneModels(space.dropped);
   try {
     const devices = await registerDevices(server, options, random);
+    const sybils: SimDevice[] = [];
+    for (let i = 0; i < options.sybil; i++) sybils.push(await registerDevice(server, 'sybil', START_MS));
     const observer = await registerDevice(server, 'careful', START_MS);
     const activeScores = async () => {
       await updateDevice(observer, server, models);
@@ -83,6 +89,8 @@ export async function runSplit(all: readonly BasePhoto[], names: readonly string
       const part = training.slice(Math.round(((round - 1) * training.length) / options.rounds), Math.round((round * training.length) / options.rounds));
       fed += part.length;
       events += await feedRound(server, models, devices, part, truthOf, random, START_MS + round * DAY_MS);
+      // Sybils flood: each of them adds the invented tag to every photo of the round.
+      for (const sybil of sybils) events += await feedDevice(server, models, sybil, part, truthOf, random, START_MS + round * DAY_MS);
       await server.aggregate();
       const run = await server.train();
       const active = await activeScores();
@@ -92,6 +100,7 @@ export async function runSplit(all: readonly BasePhoto[], names: readonly string
         events,
         training: { status: run.status, publishedVersion: run.publishedVersion, tags: run.data?.tags ?? [], reasons: run.decision?.reasons ?? (run.error ? [run.error] : []) },
         ...active,
+        sybilTagPublished: (await server.currentModel(null))!.manifest.tags.some((tag) => tag.id === `text:${SYBIL_TAG}`),
       });
       options.onProgress?.(`split seed ${options.seed}, round ${round}: ${run.status}, mAP ${active.scores.mAP.toFixed(3)}`);
     }
@@ -104,7 +113,7 @@ export async function runSplit(all: readonly BasePhoto[], names: readonly string
       base,
       upperBound,
       rounds,
-      devices: await deviceOutcome(server, devices),
+      devices: await deviceOutcome(server, [...devices, ...sybils]),
     };
   } finally {
     await models.release();
@@ -132,15 +141,22 @@ async function feedRound(
   }
   let sent = 0;
   for (const [device, queue] of assigned) {
-    if (queue.length === 0) continue;
-    device.clock = Math.max(device.clock, dayMs + random.next() * DAY_MS * 0.5);
-    await updateDevice(device, server, models);
-    const events: FeedbackEvent[] = [];
-    for (const photo of queue) events.push(...(await feedbackOn(device, photo, truthOf(photo), random)));
-    await server.sync(device.token, events);
-    sent += events.length;
+    if (queue.length > 0) sent += await feedDevice(server, models, device, queue, truthOf, random, dayMs);
   }
   return sent;
+}
+
+/** One device on its day: updates its model, judges its photos and syncs once; returns the events sent. */
+async function feedDevice(
+  server: SimServer, models: PhoneModels, device: SimDevice, photos: readonly BasePhoto[],
+  truthOf: (photo: BasePhoto) => PhotoTruth, random: Random, dayMs: number,
+): Promise<number> {
+  device.clock = Math.max(device.clock, dayMs + random.next() * DAY_MS * 0.5);
+  await updateDevice(device, server, models);
+  const events: FeedbackEvent[] = [];
+  for (const photo of photos) events.push(...(await feedbackOn(device, photo, truthOf(photo), random)));
+  await server.sync(device.token, events);
+  return events.length;
 }
 
 function truths(space: LabelSpace): (photo: BasePhoto) => PhotoTruth {
@@ -154,7 +170,9 @@ function truths(space: LabelSpace): (photo: BasePhoto) => PhotoTruth {
 
 async function deviceOutcome(server: SimServer, devices: readonly SimDevice[]): Promise<SplitReport['devices']> {
   const quarantined = new Set((await server.deps.repository.consensusDevices()).filter((d) => d.quarantine !== null).map((d) => d.deviceId));
-  const outcome: SplitReport['devices'] = { careful: { devices: 0, quarantined: 0 }, careless: { devices: 0, quarantined: 0 }, adversarial: { devices: 0, quarantined: 0 } };
+  const outcome: SplitReport['devices'] = {
+    careful: { devices: 0, quarantined: 0 }, careless: { devices: 0, quarantined: 0 }, adversarial: { devices: 0, quarantined: 0 }, sybil: { devices: 0, quarantined: 0 },
+  };
   for (const device of devices) {
     outcome[device.kind].devices++;
     if (quarantined.has(device.id)) outcome[device.kind].quarantined++;
