@@ -1,8 +1,8 @@
 import type { DeviceStatus } from '../contract/admin.ts';
 import { CollusionFinder } from './collusion.ts';
 import { DawidSkene } from './dawid-skene.ts';
-import { gatherEvidence, judge, medianGap, tagCounters, type Quarantine } from './quarantine.ts';
-import type { ConsensusResult, DeviceEstimate, ItemEstimate, ModelScore, Vote } from './types.ts';
+import { gatherEvidence, holdBackCascades, judge, medianGap, tagCounters, type Quarantine } from './quarantine.ts';
+import type { ConsensusAlert, ConsensusResult, DeviceEstimate, ItemEstimate, ModelScore, Vote } from './types.ts';
 import { grow, VoteTable } from './vote-table.ts';
 import { wantedTags } from './wanted-tags.ts';
 
@@ -42,11 +42,12 @@ export class ConsensusEngine {
   private readonly collusion = new CollusionFinder();
   private readonly pinned = new Map<number, DeviceStatus>();
   private findings = new Map<number, Quarantine>();
+  private alerts: ConsensusAlert[] = [];
   /**
-   * Per device: the rules' last verdict (collusion aside) and how much further everyone else may
-   * move on its answers before that verdict could change; NaN slack means "judge again".
+   * Per device: the rules it broke when last judged (collusion aside) and how much further everyone
+   * else may move on its answers before that could change; NaN slack means "judge again".
    */
-  private verdicts: (Quarantine | null)[] = [];
+  private broken: Quarantine[][] = [];
   private slack = new Float64Array(0);
   /** Median answer gap per device, NaN until computed; devices with new votes are recomputed. */
   private gaps = new Map<number, number>();
@@ -97,7 +98,7 @@ export class ConsensusEngine {
     this.em.ensureCapacity();
     this.iterations += this.em.propagate();
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      this.findings = this.judgeAll();
+      ({ quarantined: this.findings, alerts: this.alerts } = this.judgeAll());
       let changed = false;
       for (let device = 0; device < this.table.devices.size; device++) {
         const status = this.pinned.get(device);
@@ -111,27 +112,49 @@ export class ConsensusEngine {
     }
   }
 
-  private judgeAll(): Map<number, Quarantine> {
-    const findings = new Map<number, Quarantine>();
+  /** Every rule each device breaks, then which of them quarantine (see holdBackCascades). */
+  private judgeAll(): { quarantined: Map<number, Quarantine>; alerts: ConsensusAlert[] } {
+    const { table } = this;
     const judged = (device: number) => !this.pinned.has(device);
-    const counters = tagCounters(this.table.tags.size);
-    for (let device = 0; device < this.table.devices.size; device++) {
+    const broken = new Map<string, Quarantine[]>();
+    const counters = tagCounters(table.tags.size);
+    for (let device = 0; device < table.devices.size; device++) {
       if (!judged(device)) continue;
       // Rounding aside, a device that everyone else moved less than its slack on answers as before.
       this.slack[device] -= this.em.drift(device);
       if (!(this.slack[device] > SLACK_ROUNDING)) {
-        const { evidence, slack } = gatherEvidence(this.table, this.em, device, this.gapOf(device), counters);
-        this.verdicts[device] = judge(evidence);
+        const { evidence, slack } = gatherEvidence(table, this.em, device, this.gapOf(device), counters);
+        this.broken[device] = judge(evidence);
         this.slack[device] = slack;
       }
-      const finding = this.verdicts[device];
-      if (finding) findings.set(device, finding);
+      if (this.broken[device].length > 0) broken.set(table.devices.names[device], this.broken[device]);
     }
     this.em.resetDrift();
-    for (const [device, evidence] of this.collusion.find(this.table, this.em, judged)) {
-      if (!findings.has(device)) findings.set(device, { reason: 'collusion', evidence });
+    for (const [device, evidence] of this.collusion.find(table, this.em, judged)) {
+      const name = table.devices.names[device];
+      broken.set(name, [...(broken.get(name) ?? []), { reason: 'collusion', evidence, tagKey: null }]);
     }
-    return findings;
+    const [active, answerers] = this.activeDevices();
+    const { quarantined, alerts } = holdBackCascades(broken, active, answerers);
+    const findings = new Map<number, Quarantine>();
+    for (const [name, finding] of quarantined) findings.set(table.devices.intern(name), finding);
+    return { quarantined: findings, alerts };
+  }
+
+  /** Devices whose answers count unless a rule sets them aside (all but those an admin excluded), in all and per tag. */
+  private activeDevices(): [active: number, answerers: Map<string, number>] {
+    const { table } = this;
+    const { deviceStart } = table.grouped();
+    const isActive = (device: number) => deviceStart[device + 1] > deviceStart[device] && (this.pinned.get(device) ?? 'active') === 'active';
+    let active = 0;
+    for (let device = 0; device < table.devices.size; device++) if (isActive(device)) active++;
+    const answerers = new Map<string, number>();
+    for (let source = 0; source < table.sourceCount; source++) {
+      if (!isActive(table.sourceDevice[source])) continue;
+      const tagKey = table.tags.names[table.sourceTag[source]];
+      answerers.set(tagKey, (answerers.get(tagKey) ?? 0) + 1);
+    }
+    return [active, answerers];
   }
 
   private gapOf(device: number): number {
@@ -168,10 +191,11 @@ export class ConsensusEngine {
     for (let device = 0; device < table.devices.size; device++) {
       const votes = deviceStart[device + 1] - deviceStart[device];
       if (votes === 0) continue;
-      devices.push({ deviceId: table.devices.names[device], ...em.reliability(device), votes, quarantine: this.findings.get(device) ?? null });
+      const finding = this.findings.get(device);
+      devices.push({ deviceId: table.devices.names[device], ...em.reliability(device), votes, quarantine: finding ? { reason: finding.reason, evidence: finding.evidence } : null });
     }
     const tags = table.tags.names.map((tagKey, tag) => ({ tagKey, items: table.tagItems[tag]?.length ?? 0, confident: confident[tag] }));
-    this.cached = { items, devices, wantedTags: wantedTags(tags), iterations: this.iterations, ms: performance.now() - started };
+    this.cached = { items, devices, alerts: this.alerts, wantedTags: wantedTags(tags), iterations: this.iterations, ms: performance.now() - started };
     return this.cached;
   }
 }

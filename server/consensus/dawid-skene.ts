@@ -1,44 +1,73 @@
 import { grow, type TableChanges, type VoteTable } from './vote-table.ts';
 
 /**
- * Beta priors on each device's sensitivity and specificity: a new device starts at 2/3 both
- * (reliability 1/3), widely uncertain. A stronger prior (Beta(4, 1)) trusted everyone's first
- * answers so much that EM sometimes settled on a coordinated 30 % minority's side in small crowds.
+ * Before its answers say otherwise, a device is believed a little better than chance, as firmly as
+ * if it had given this many answers: trust is earned. A new device's answer moves an item's
+ * log-odds by 0.4, an established careful device's by about 3. (It was 2/3 held as three answers:
+ * 0.69 from the first answer, near full trust after a dozen.) Weaker (0.55 held as 20 answers),
+ * two new devices agreeing on all six of their answers could no longer outweigh a model score of 0.8.
  */
-export const DEVICE_PRIOR = { present: 2, absent: 1 } as const;
+export const DEVICE_PRIOR = { mean: 0.6, answers: 20 } as const;
+/**
+ * A device's sensitivity and specificity on one tag start from its overall ones, held as firmly as
+ * this many answers on that tag: trust earned on most tags does not carry over to a tag it answers
+ * the opposite way. With one pair per device, attackers who answer honestly except on the tags
+ * they attack looked as good as careful people, and once they were a third of the crowd EM
+ * settled on their side of those tags (the README's "Who to believe" tells the whole story).
+ */
+const TAG_PRIOR_ANSWERS = 4;
+/**
+ * A device counts fully in an item's first estimate from this many answers on, in proportion to
+ * its answers below. With every vote counted alike, six new devices with 19 answers each started
+ * ahead of three established ones on the photos they disputed, and EM stayed there: on that tag
+ * the established devices looked wrong, were trusted less, and were set aside as "opposite".
+ */
+const ESTABLISHED_ANSWERS = 40;
 /** Beta prior on a tag's prevalence: most tags are absent from most photos. */
 const PREVALENCE_PRIOR = { present: 1, absent: 2 } as const;
 /** The model's log-odds count this much: one weak voter (a score of 0.99 is worth ±1.4). */
 const MODEL_WEIGHT = 0.3;
 /** A weight or prior moving less than this (in log-odds) is not worth re-estimating its items for. */
-const TOLERANCE = 2e-2;
+const TOLERANCE = 1e-2;
 /** The same for a tag's prior, which every item of the tag shares: moving it re-estimates them all. */
 const TAG_TOLERANCE = 5e-2;
 const MAX_SWEEPS = 200;
 
 /**
- * Binary Dawid–Skene EM per (photo, tag) item, run as propagation: an item is re-estimated only when
- * a vote, score, device weight or tag prior it depends on has moved, and device statistics are kept
- * as running sums updated by difference. A full run is the same loop starting with every item
- * pending; an incremental one starts from the current estimates with only the touched items pending.
+ * Binary Dawid–Skene EM per (photo, tag) item, with a sensitivity and a specificity per source (a
+ * device on one tag) drawn towards the device's overall ones. It runs as propagation: an item is
+ * re-estimated only when a vote, score, source weight or tag prior it depends on has moved, and
+ * source statistics are kept as running sums updated by difference. A full run is the same loop
+ * starting with every item pending; an incremental one starts from the current estimates with only
+ * the touched items pending.
  */
 export class DawidSkene {
   /** Per item: P(present) and its log-odds. */
   probability = new Float64Array(0);
   logOdds = new Float64Array(0);
-  /** Per device: expected present items answered (n1) and answered "present" (s1), likewise absent. */
+  /** Per source: expected present items answered (n1) and answered "present" (s1), likewise absent. */
   private s1 = new Float64Array(0);
   private n1 = new Float64Array(0);
   private s0 = new Float64Array(0);
   private n0 = new Float64Array(0);
-  /** Per device: log-likelihood ratio of a "present" and of an "absent" answer, and what items last saw. */
+  /** Per source: log-likelihood ratio of a "present" and of an "absent" answer, and what items last saw. */
   private weightPresent = new Float64Array(0);
   private weightAbsent = new Float64Array(0);
   private seenPresent = new Float64Array(0);
   private seenAbsent = new Float64Array(0);
-  /** The weights as items use them: 0 while the device is excluded. */
+  /** The weights as items use them: 0 while the source's device is excluded. */
   private usedPresent = new Float64Array(0);
   private usedAbsent = new Float64Array(0);
+  /** Sources below this have had their weights set. */
+  private knownSources = 0;
+  /** Per device: the same counts over all its sources. */
+  private deviceS1 = new Float64Array(0);
+  private deviceN1 = new Float64Array(0);
+  private deviceS0 = new Float64Array(0);
+  private deviceN0 = new Float64Array(0);
+  /** Per device: the overall sensitivity and specificity its sources are drawn towards (see recentre). */
+  private centreSensitivity = new Float64Array(0);
+  private centreSpecificity = new Float64Array(0);
   /** Per device: 1 while quarantined or banned (its votes leave the items, its statistics stay). */
   private excluded = new Uint8Array(0);
   /** Per tag: sum of item probabilities, prior log-odds and what items last saw. */
@@ -47,7 +76,8 @@ export class DawidSkene {
   private tagSeen = new Float64Array(0);
 
   private readonly pending = new WorkList();
-  /** Devices and tags whose sums moved since their last estimate (flags: setting one is a single store). */
+  /** Sources whose counts moved since their last estimate; likewise devices and tags (flags: setting one is a single store). */
+  private readonly dirtySources = new WorkList();
   private dirtyDevices = new Uint8Array(0);
   private dirtyTags = new Uint8Array(0);
   /**
@@ -60,14 +90,26 @@ export class DawidSkene {
 
   constructor(private readonly table: VoteTable) {}
 
-  /** Takes in new votes, answers and scores at the current estimates and marks their items pending. */
+  /**
+   * Takes in new votes, answers and scores and marks their items pending. A new item starts from its
+   * tag's prior, the model's score and each vote at its source's current weight scaled by its
+   * device's experience (ESTABLISHED_ANSWERS); propagate's first M-step then learns from that start.
+   * A vote on a known item counts at the item's current estimate.
+   */
   absorb(changes: TableChanges): void {
     const table = this.table;
     this.ensureCapacity();
+    const { itemStart, itemVoteDevice, itemVoteSource, itemVoteLabel, deviceStart } = table.grouped();
     for (let item = changes.firstNewItem; item < table.itemCount; item++) {
       const tag = table.itemTag[item];
-      this.logOdds[item] = this.tagLogit[tag] + this.modelTerm(item);
-      this.probability[item] = sigmoid(this.logOdds[item]);
+      let logOdds = this.tagLogit[tag] + this.modelTerm(item);
+      for (let k = itemStart[item]; k < itemStart[item + 1]; k++) {
+        const device = itemVoteDevice[k];
+        const experience = Math.min(1, (deviceStart[device + 1] - deviceStart[device]) / ESTABLISHED_ANSWERS);
+        logOdds += experience * this.contribution(itemVoteSource[k], itemVoteLabel[k]);
+      }
+      this.logOdds[item] = logOdds;
+      this.probability[item] = sigmoid(logOdds);
       this.tagSum[tag] += this.probability[item];
       this.dirtyTags[tag] = 1;
       this.pending.add(item);
@@ -88,10 +130,14 @@ export class DawidSkene {
   setExcluded(device: number, excluded: boolean): void {
     if (Boolean(this.excluded[device]) === excluded) return;
     this.excluded[device] = excluded ? 1 : 0;
-    this.use(device, excluded ? 0 : this.weightPresent[device], excluded ? 0 : this.weightAbsent[device]);
-    this.seenPresent[device] = this.weightPresent[device];
-    this.seenAbsent[device] = this.weightAbsent[device];
-    this.markItemsOf(device);
+    const { deviceSourceStart, deviceSources, deviceStart, deviceVoteItem } = this.table.grouped();
+    for (let k = deviceSourceStart[device]; k < deviceSourceStart[device + 1]; k++) {
+      const source = deviceSources[k];
+      this.use(source, excluded ? 0 : this.weightPresent[source], excluded ? 0 : this.weightAbsent[source]);
+      this.seenPresent[source] = this.weightPresent[source];
+      this.seenAbsent[source] = this.weightAbsent[source];
+    }
+    for (let k = deviceStart[device]; k < deviceStart[device + 1]; k++) this.pending.add(deviceVoteItem[k]);
   }
 
   /** How far everyone else may have moved on the device's answers since the last `resetDrift`. */
@@ -108,51 +154,55 @@ export class DawidSkene {
     return this.excluded[device] === 1;
   }
 
-  /** Runs EM sweeps until nothing pending moves; returns the number of sweeps. */
+  /**
+   * Runs EM until nothing pending moves; returns the number of E-steps. Each sweep re-estimates the
+   * sources and tags whose counts moved (M-step), then the pending items (E-step): the M-step comes
+   * first so that it learns from absorb's start rather than an E-step redoing it with every vote
+   * alike, and the last one leaves the weights the rules read matching the final items.
+   */
   propagate(): number {
-    let sweeps = 0;
-    while (this.pending.size > 0 && sweeps < MAX_SWEEPS) {
-      sweeps++;
-      for (const item of this.pending.drain()) this.estimateItem(item);
+    for (let sweeps = 0; ; sweeps++) {
       for (let device = 0; device < this.table.devices.size; device++) {
         if (!this.dirtyDevices[device]) continue;
         this.dirtyDevices[device] = 0;
-        this.estimateDevice(device);
+        this.recentre(device);
       }
+      for (const source of this.dirtySources.drain()) this.estimateSource(source);
       for (let tag = 0; tag < this.table.tags.size; tag++) {
         if (!this.dirtyTags[tag]) continue;
         this.dirtyTags[tag] = 0;
         this.estimateTag(tag);
       }
+      if (this.pending.size === 0 || sweeps === MAX_SWEEPS) return sweeps;
+      for (const item of this.pending.drain()) this.estimateItem(item);
     }
-    return sweeps;
   }
 
-  /** What a device's answer adds to its item's log-odds (0 while the device is excluded). */
-  contribution(device: number, label: number): number {
-    return label ? this.usedPresent[device] : this.usedAbsent[device];
+  /** What a source's answer adds to its item's log-odds (0 while its device is excluded). */
+  contribution(source: number, label: number): number {
+    return label ? this.usedPresent[source] : this.usedAbsent[source];
   }
 
-  /** Posterior means and the standard deviation of sensitivity + specificity − 1. */
+  /** The device's overall posterior means and the standard deviation of sensitivity + specificity − 1. */
   reliability(device: number): { sensitivity: number; specificity: number; reliability: number; uncertainty: number } {
-    const sens = betaPosterior(this.s1[device], this.n1[device]);
-    const spec = betaPosterior(this.s0[device], this.n0[device]);
+    const sensitivity = devicePosterior(this.deviceS1[device], this.deviceN1[device]);
+    const specificity = devicePosterior(this.deviceS0[device], this.deviceN0[device]);
     return {
-      sensitivity: sens.mean,
-      specificity: spec.mean,
-      reliability: sens.mean + spec.mean - 1,
-      uncertainty: Math.sqrt(sens.variance + spec.variance),
+      sensitivity: sensitivity.mean,
+      specificity: specificity.mean,
+      reliability: sensitivity.mean + specificity.mean - 1,
+      uncertainty: Math.sqrt(sensitivity.variance + specificity.variance),
     };
   }
 
   private estimateItem(item: number): void {
     const { itemTag } = this.table;
-    const { itemStart, itemVoteDevice, itemVoteLabel } = this.table.grouped();
-    const { usedPresent, usedAbsent, n1, n0, s1, s0, dirtyDevices, deviceDrift } = this;
+    const { itemStart, itemVoteDevice, itemVoteSource, itemVoteLabel } = this.table.grouped();
+    const { usedPresent, usedAbsent, n1, n0, s1, s0, deviceS1, deviceN1, deviceS0, deviceN0, dirtySources, dirtyDevices, deviceDrift } = this;
     const from = itemStart[item];
     const to = itemStart[item + 1];
     let logOdds = this.tagLogit[itemTag[item]] + this.modelTerm(item);
-    for (let k = from; k < to; k++) logOdds += itemVoteLabel[k] ? usedPresent[itemVoteDevice[k]] : usedAbsent[itemVoteDevice[k]];
+    for (let k = from; k < to; k++) logOdds += itemVoteLabel[k] ? usedPresent[itemVoteSource[k]] : usedAbsent[itemVoteSource[k]];
     const drift = (this.itemDrift[item] += Math.abs(logOdds - this.logOdds[item]));
     const probability = sigmoid(logOdds);
     const change = probability - this.probability[item];
@@ -161,11 +211,20 @@ export class DawidSkene {
     if (change === 0) return;
     // Every voter's expected counts move with the item (the M-step's sums, kept by difference).
     for (let k = from; k < to; k++) {
+      const source = itemVoteSource[k];
       const device = itemVoteDevice[k];
-      n1[device] += change;
-      n0[device] -= change;
-      if (itemVoteLabel[k]) s1[device] += change;
-      else s0[device] -= change;
+      n1[source] += change;
+      n0[source] -= change;
+      deviceN1[device] += change;
+      deviceN0[device] -= change;
+      if (itemVoteLabel[k]) {
+        s1[source] += change;
+        deviceS1[device] += change;
+      } else {
+        s0[source] -= change;
+        deviceS0[device] -= change;
+      }
+      dirtySources.add(source);
       dirtyDevices[device] = 1;
     }
     this.probability[item] = probability;
@@ -175,29 +234,66 @@ export class DawidSkene {
 
   /** Adds (sign 1) or removes (−1) a whole vote's expected counts at its item's current probability. */
   private count(vote: number, label: number, sign: number): void {
+    const source = this.table.voteSource[vote];
     const device = this.table.voteDevice[vote];
-    const p = this.probability[this.table.voteItem[vote]];
-    this.n1[device] += sign * p;
-    this.n0[device] += sign * (1 - p);
-    if (label) this.s1[device] += sign * p;
-    else this.s0[device] += sign * (1 - p);
+    const present = sign * this.probability[this.table.voteItem[vote]];
+    const absent = sign - present;
+    this.n1[source] += present;
+    this.n0[source] += absent;
+    this.deviceN1[device] += present;
+    this.deviceN0[device] += absent;
+    if (label) {
+      this.s1[source] += present;
+      this.deviceS1[device] += present;
+    } else {
+      this.s0[source] += absent;
+      this.deviceS0[device] += absent;
+    }
+    this.dirtySources.add(source);
     this.dirtyDevices[device] = 1;
   }
 
-  private estimateDevice(device: number): void {
-    const sensitivity = (DEVICE_PRIOR.present + this.s1[device]) / (DEVICE_PRIOR.present + DEVICE_PRIOR.absent + this.n1[device]);
-    const specificity = (DEVICE_PRIOR.present + this.s0[device]) / (DEVICE_PRIOR.present + DEVICE_PRIOR.absent + this.n0[device]);
-    this.weightPresent[device] = Math.log(sensitivity / (1 - specificity));
-    this.weightAbsent[device] = Math.log((1 - sensitivity) / specificity);
-    if (this.excluded[device]) return;
-    this.use(device, this.weightPresent[device], this.weightAbsent[device]);
+  /**
+   * The device's overall estimate (all its counts and the prior): when it has moved, all its sources
+   * follow. A tenth of TOLERANCE: every source of the device shares this error, and re-estimating
+   * sources is cheap next to re-estimating items (only sources whose weights then move take theirs).
+   */
+  private recentre(device: number): void {
+    const sensitivity = devicePosterior(this.deviceS1[device], this.deviceN1[device]).mean;
+    const specificity = devicePosterior(this.deviceS0[device], this.deviceN0[device]).mean;
     const moved =
-      Math.abs(this.weightPresent[device] - this.seenPresent[device]) > TOLERANCE ||
-      Math.abs(this.weightAbsent[device] - this.seenAbsent[device]) > TOLERANCE;
+      Math.abs(logit(sensitivity) - logit(this.centreSensitivity[device])) > TOLERANCE / 10 ||
+      Math.abs(logit(specificity) - logit(this.centreSpecificity[device])) > TOLERANCE / 10;
     if (!moved) return;
-    this.seenPresent[device] = this.weightPresent[device];
-    this.seenAbsent[device] = this.weightAbsent[device];
-    this.markItemsOf(device);
+    this.centreSensitivity[device] = sensitivity;
+    this.centreSpecificity[device] = specificity;
+    const { deviceSourceStart, deviceSources } = this.table.grouped();
+    for (let k = deviceSourceStart[device]; k < deviceSourceStart[device + 1]; k++) this.dirtySources.add(deviceSources[k]);
+  }
+
+  /** A source's weights from its counts, drawn towards its device's overall estimate; its items follow when they moved. */
+  private estimateSource(source: number): void {
+    const device = this.table.sourceDevice[source];
+    this.setWeights(
+      source,
+      (TAG_PRIOR_ANSWERS * this.centreSensitivity[device] + this.s1[source]) / (TAG_PRIOR_ANSWERS + this.n1[source]),
+      (TAG_PRIOR_ANSWERS * this.centreSpecificity[device] + this.s0[source]) / (TAG_PRIOR_ANSWERS + this.n0[source]),
+    );
+    if (this.excluded[device]) return;
+    this.use(source, this.weightPresent[source], this.weightAbsent[source]);
+    const moved =
+      Math.abs(this.weightPresent[source] - this.seenPresent[source]) > TOLERANCE ||
+      Math.abs(this.weightAbsent[source] - this.seenAbsent[source]) > TOLERANCE;
+    if (!moved) return;
+    this.seenPresent[source] = this.weightPresent[source];
+    this.seenAbsent[source] = this.weightAbsent[source];
+    const { sourceStart, sourceVoteItem } = this.table.grouped();
+    for (let k = sourceStart[source]; k < sourceStart[source + 1]; k++) this.pending.add(sourceVoteItem[k]);
+  }
+
+  private setWeights(source: number, sensitivity: number, specificity: number): void {
+    this.weightPresent[source] = Math.log(sensitivity / (1 - specificity));
+    this.weightAbsent[source] = Math.log((1 - sensitivity) / specificity);
   }
 
   private estimateTag(tag: number): void {
@@ -209,15 +305,11 @@ export class DawidSkene {
     for (const item of this.table.tagItems[tag]) this.pending.add(item);
   }
 
-  private use(device: number, present: number, absent: number): void {
-    this.deviceDrift[device] += Math.max(Math.abs(present - this.usedPresent[device]), Math.abs(absent - this.usedAbsent[device]));
-    this.usedPresent[device] = present;
-    this.usedAbsent[device] = absent;
-  }
-
-  private markItemsOf(device: number): void {
-    const { deviceStart, deviceVoteItem } = this.table.grouped();
-    for (let k = deviceStart[device]; k < deviceStart[device + 1]; k++) this.pending.add(deviceVoteItem[k]);
+  private use(source: number, present: number, absent: number): void {
+    const device = this.table.sourceDevice[source];
+    this.deviceDrift[device] += Math.max(Math.abs(present - this.usedPresent[source]), Math.abs(absent - this.usedAbsent[source]));
+    this.usedPresent[source] = present;
+    this.usedAbsent[source] = absent;
   }
 
   private modelTerm(item: number): number {
@@ -227,31 +319,43 @@ export class DawidSkene {
     return MODEL_WEIGHT * Math.log(clamped / (1 - clamped));
   }
 
-  /** Sizes the arrays for the table's items, devices and tags. */
+  /**
+   * Sizes the arrays for the table's items, devices, sources and tags. A new source starts at its
+   * device's overall estimate (the prior for a new device), as if items had already seen it.
+   */
   ensureCapacity(): void {
-    const { itemCount, devices, tags } = this.table;
+    const { itemCount, devices, sourceCount, tags } = this.table;
     if (itemCount > this.probability.length) {
       const size = Math.max(itemCount, this.probability.length * 2);
       this.probability = grow(this.probability, size);
       this.logOdds = grow(this.logOdds, size);
       this.itemDrift = grow(this.itemDrift, size);
     }
-    if (devices.size > this.s1.length) {
-      const first = this.s1.length;
+    if (devices.size > this.excluded.length) {
+      const first = this.excluded.length;
       const size = Math.max(devices.size, first * 2);
-      for (const name of ['s1', 'n1', 's0', 'n0', 'weightPresent', 'weightAbsent', 'seenPresent', 'seenAbsent', 'usedPresent', 'usedAbsent', 'deviceDrift'] as const) {
+      for (const name of ['deviceS1', 'deviceN1', 'deviceS0', 'deviceN0', 'centreSensitivity', 'centreSpecificity', 'deviceDrift'] as const) {
         this[name] = grow(this[name], size);
       }
       this.excluded = grow(this.excluded, size);
       this.dirtyDevices = grow(this.dirtyDevices, size);
-      // A device with no votes yet: the prior alone, as if items had already seen it.
-      const { sensitivity, specificity } = this.reliability(first);
-      this.weightPresent.fill(Math.log(sensitivity / (1 - specificity)), first);
-      this.weightAbsent.fill(Math.log((1 - sensitivity) / specificity), first);
-      this.seenPresent.fill(this.weightPresent[first], first);
-      this.seenAbsent.fill(this.weightAbsent[first], first);
-      this.usedPresent.fill(this.weightPresent[first], first);
-      this.usedAbsent.fill(this.weightAbsent[first], first);
+      this.centreSensitivity.fill(DEVICE_PRIOR.mean, first);
+      this.centreSpecificity.fill(DEVICE_PRIOR.mean, first);
+    }
+    if (sourceCount > this.s1.length) {
+      const size = Math.max(sourceCount, this.s1.length * 2);
+      for (const name of ['s1', 'n1', 's0', 'n0', 'weightPresent', 'weightAbsent', 'seenPresent', 'seenAbsent', 'usedPresent', 'usedAbsent'] as const) {
+        this[name] = grow(this[name], size);
+      }
+    }
+    for (; this.knownSources < sourceCount; this.knownSources++) {
+      const source = this.knownSources;
+      const device = this.table.sourceDevice[source];
+      this.setWeights(source, this.centreSensitivity[device], this.centreSpecificity[device]);
+      this.seenPresent[source] = this.weightPresent[source];
+      this.seenAbsent[source] = this.weightAbsent[source];
+      this.usedPresent[source] = this.excluded[device] ? 0 : this.weightPresent[source];
+      this.usedAbsent[source] = this.excluded[device] ? 0 : this.weightAbsent[source];
     }
     if (tags.size > this.tagSum.length) {
       const first = this.tagSum.length;
@@ -267,15 +371,25 @@ export class DawidSkene {
   }
 }
 
-function betaPosterior(successes: number, trials: number): { mean: number; variance: number } {
-  const a = DEVICE_PRIOR.present + successes;
-  const b = DEVICE_PRIOR.absent + trials - successes;
+interface Beta {
+  mean: number;
+  variance: number;
+}
+
+/** Beta posterior of a sensitivity or specificity from DEVICE_PRIOR and (expected) counts. */
+function devicePosterior(successes: number, trials: number): Beta {
+  const a = DEVICE_PRIOR.mean * DEVICE_PRIOR.answers + successes;
+  const b = (1 - DEVICE_PRIOR.mean) * DEVICE_PRIOR.answers + trials - successes;
   const n = a + b;
   return { mean: a / n, variance: (a * b) / (n * n * (n + 1)) };
 }
 
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
+}
+
+function logit(p: number): number {
+  return Math.log(p / (1 - p));
 }
 
 /** A de-duplicated set of indexes (flags grow with it), taken out in ascending order. */

@@ -27,7 +27,7 @@ export type { QuarantineReason };
 
 export interface DeviceEstimate {
   deviceId: string;
-  /** P(says present | present) and P(says absent | absent), posterior means. */
+  /** P(says present | present) and P(says absent | absent) over all its tags, posterior means. */
   sensitivity: number;
   specificity: number;
   /** sensitivity + specificity − 1: 1 perfect, 0 chance, < 0 opposite. */
@@ -48,9 +48,27 @@ export interface ItemEstimate {
   hard: boolean;
 }
 
+/**
+ * A quarantine rule held back because it would set aside too large a share of the devices at once
+ * (see CASCADE_SHARE in ./quarantine.ts): its devices stay active until an admin decides.
+ */
+export interface ConsensusAlert {
+  rule: QuarantineReason;
+  /** The tag, for the rule judged on one tag's answers; null for a rule on whole devices. */
+  tagKey: string | null;
+  /** The devices it would have quarantined. */
+  devices: string[];
+  /** Their share of the active devices (of those that answered the tag, for a rule on one tag). */
+  share: number;
+  /** In words: how many, why it is held back, and the first device's evidence. */
+  evidence: string;
+}
+
 export interface ConsensusResult {
   items: ItemEstimate[];
   devices: DeviceEstimate[];
+  /** Rules held back instead of quarantining a large share of devices at once. */
+  alerts: ConsensusAlert[];
   /** Tags with few confident labels or with disagreement, most wanted first. */
   wantedTags: string[];
   iterations: number;

@@ -3,7 +3,8 @@ import type { ModelScore, Vote } from './types.ts';
 /**
  * Votes as numbers: devices, photos and tags interned to indexes, items (photo, tag) and votes in
  * growable typed arrays, so that EM runs over arrays, not strings and objects. A device's newer
- * answer about an item replaces its older one (a person may change their mind).
+ * answer about an item replaces its older one (a person may change their mind). Each vote also
+ * names its source, the (device, tag) pair: consensus trusts a device tag by tag.
  */
 export class VoteTable {
   readonly devices = new Interner();
@@ -21,8 +22,15 @@ export class VoteTable {
   voteCount = 0;
   voteItem = new Int32Array(4096);
   voteDevice = new Int32Array(4096);
+  voteSource = new Int32Array(4096);
   voteLabel = new Uint8Array(4096);
   voteAt = new Float64Array(4096);
+
+  /** Sources: (device, tag) pairs with at least one vote, in the order they first voted. */
+  sourceCount = 0;
+  sourceDevice = new Int32Array(1024);
+  sourceTag = new Int32Array(1024);
+  private readonly sourceOf = new Map<number, number>();
 
   /**
    * Linked lists (head per owner, next per member, −1 ends) of a photo's items and of an item's votes:
@@ -74,19 +82,31 @@ export class VoteTable {
     if (this.index) return this.index;
     const [itemStart, itemVotes] = groupBy(this.voteItem, this.voteCount, this.itemCount);
     const [deviceStart, deviceVotes] = groupBy(this.voteDevice, this.voteCount, this.devices.size);
+    const [sourceStart, sourceVotes] = groupBy(this.voteSource, this.voteCount, this.sourceCount);
+    const [deviceSourceStart, deviceSources] = groupBy(this.sourceDevice, this.sourceCount, this.devices.size);
     const itemVoteDevice = new Int32Array(this.voteCount);
+    const itemVoteSource = new Int32Array(this.voteCount);
     const itemVoteLabel = new Uint8Array(this.voteCount);
     for (let k = 0; k < this.voteCount; k++) {
       itemVoteDevice[k] = this.voteDevice[itemVotes[k]];
+      itemVoteSource[k] = this.voteSource[itemVotes[k]];
       itemVoteLabel[k] = this.voteLabel[itemVotes[k]];
     }
     const deviceVoteItem = new Int32Array(this.voteCount);
+    const deviceVoteSource = new Int32Array(this.voteCount);
     const deviceVoteLabel = new Uint8Array(this.voteCount);
     for (let k = 0; k < this.voteCount; k++) {
       deviceVoteItem[k] = this.voteItem[deviceVotes[k]];
+      deviceVoteSource[k] = this.voteSource[deviceVotes[k]];
       deviceVoteLabel[k] = this.voteLabel[deviceVotes[k]];
     }
-    this.index = { itemStart, itemVotes, itemVoteDevice, itemVoteLabel, deviceStart, deviceVotes, deviceVoteItem, deviceVoteLabel };
+    const sourceVoteItem = new Int32Array(this.voteCount);
+    for (let k = 0; k < this.voteCount; k++) sourceVoteItem[k] = this.voteItem[sourceVotes[k]];
+    this.index = {
+      itemStart, itemVotes, itemVoteDevice, itemVoteSource, itemVoteLabel,
+      deviceStart, deviceVotes, deviceVoteItem, deviceVoteSource, deviceVoteLabel,
+      sourceStart, sourceVoteItem, deviceSourceStart, deviceSources,
+    };
     return this.index;
   }
 
@@ -134,6 +154,7 @@ export class VoteTable {
     if (index === this.voteItem.length) {
       this.voteItem = grow(this.voteItem);
       this.voteDevice = grow(this.voteDevice);
+      this.voteSource = grow(this.voteSource);
       this.voteLabel = grow(this.voteLabel);
       this.voteAt = grow(this.voteAt);
       this.nextVoteOfItem = grow(this.nextVoteOfItem);
@@ -142,22 +163,48 @@ export class VoteTable {
     this.itemFirstVote[item] = index;
     this.voteItem[index] = item;
     this.voteDevice[index] = device;
+    this.voteSource[index] = this.sourceFor(device, this.itemTag[item]);
     this.voteLabel[index] = vote.label;
     this.voteAt[index] = vote.at;
+  }
+
+  private sourceFor(device: number, tag: number): number {
+    // Exact in a double: tags stay below 2^26 and devices below 2^27.
+    const key = device * 2 ** 26 + tag;
+    let source = this.sourceOf.get(key);
+    if (source === undefined) {
+      source = this.sourceCount++;
+      if (source === this.sourceDevice.length) {
+        this.sourceDevice = grow(this.sourceDevice);
+        this.sourceTag = grow(this.sourceTag);
+      }
+      this.sourceDevice[source] = device;
+      this.sourceTag[source] = tag;
+      this.sourceOf.set(key, source);
+    }
+    return source;
   }
 }
 
 export interface VoteIndex {
-  /** Votes of item i are itemVotes[itemStart[i] .. itemStart[i + 1]); their devices and labels in the same order. */
+  /** Votes of item i are itemVotes[itemStart[i] .. itemStart[i + 1]); their devices, sources and labels in the same order. */
   itemStart: Int32Array;
   itemVotes: Int32Array;
   itemVoteDevice: Int32Array;
+  itemVoteSource: Int32Array;
   itemVoteLabel: Uint8Array;
-  /** Votes of device d are deviceVotes[deviceStart[d] .. deviceStart[d + 1]); their items and labels in the same order. */
+  /** Votes of device d are deviceVotes[deviceStart[d] .. deviceStart[d + 1]) in ascending order; their items, sources and labels in the same order. */
   deviceStart: Int32Array;
   deviceVotes: Int32Array;
   deviceVoteItem: Int32Array;
+  deviceVoteSource: Int32Array;
   deviceVoteLabel: Uint8Array;
+  /** Items voted on by source s are sourceVoteItem[sourceStart[s] .. sourceStart[s + 1]). */
+  sourceStart: Int32Array;
+  sourceVoteItem: Int32Array;
+  /** Sources of device d are deviceSources[deviceSourceStart[d] .. deviceSourceStart[d + 1]). */
+  deviceSourceStart: Int32Array;
+  deviceSources: Int32Array;
 }
 
 export interface TableChanges {
