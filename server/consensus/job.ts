@@ -93,6 +93,8 @@ export function createConsensusJob({ repository, bundles, logger, delayMs = DEFA
     state = current;
     wanted = result.wantedTags;
     logger.info({ consensus: { ...run, items: items.length, quarantined: result.devices.filter((d) => d.quarantine).length } }, 'consensus run');
+    // Until the dashboard shows them, the log is where an admin finds the rules held back.
+    for (const { rule, tagKey, devices, share, evidence } of result.alerts) logger.warn({ alert: { rule, tagKey, devices: devices.length, share } }, evidence);
     return run;
   }
 
@@ -102,8 +104,9 @@ export function createConsensusJob({ repository, bundles, logger, delayMs = DEFA
       const page = await repository.eventsAfter(current.cursor, PAGE);
       current.cursor = page.cursor;
       const changes = current.ledger.apply(page.events);
-      update.votes.push(...changes.votes);
-      update.scores.push(...changes.scores);
+      // A page of "all correct" events holds hundreds of thousands of votes: push(...) would overflow the stack.
+      for (const vote of changes.votes) update.votes.push(vote);
+      for (const score of changes.scores) update.scores.push(score);
       update.retracted ||= changes.retracted;
       for (const event of page.events) {
         const day = event.at.toISOString().slice(0, 10);
