@@ -43,6 +43,8 @@ export interface CrowdReport {
   dishonestQuarantined: number;
   kinds: Record<DeviceKind, { devices: number; quarantined: number }>;
   reasons: Partial<Record<QuarantineReason, number>>;
+  /** Rules held back instead of quarantining a large share of devices at once. */
+  alerts: { rule: QuarantineReason; tagKey: string | null; devices: number; share: number }[];
   /** Time of the aggregation alone. */
   ms: number;
 }
@@ -91,8 +93,78 @@ export function simulateCrowd(options: CrowdOptions = DEFAULT_CROWD): CrowdRepor
     dishonestQuarantined: share(dishonest, 'quarantined') / share(dishonest, 'devices'),
     kinds,
     reasons,
+    alerts: result.alerts.map(({ rule, tagKey, devices, share }) => ({ rule, tagKey, devices: devices.length, share })),
     ms: result.ms,
   };
+}
+
+export interface SweepOptions {
+  seeds: number[];
+  photos: number;
+  devices: number;
+  /** The grid: every share of adversaries with every share of spammers. */
+  adversarial: number[];
+  spammers: number[];
+}
+
+const steps = (to: number, by: number) => Array.from({ length: Math.round(to / by) + 1 }, (_, i) => Number((i * by).toFixed(2)));
+
+export const DEFAULT_SWEEP: SweepOptions = { seeds: [1, 2, 3], photos: DEFAULT_CROWD.photos, devices: DEFAULT_CROWD.devices, adversarial: steps(0.45, 0.05), spammers: steps(0.3, 0.1) };
+
+/** One cell of the grid: means over the seeds, and the worst seed. */
+export interface SweepCell {
+  adversarial: number;
+  spammers: number;
+  /** Share of honest (careful, careless) devices: the rules and consensus promise most where it is over half. */
+  honestShare: number;
+  majorityAccuracy: number;
+  consensusAccuracy: number;
+  honestQuarantined: number;
+  dishonestQuarantined: number;
+  /** Alerts raised instead of quarantines, per seed. */
+  alerts: number;
+  worst: {
+    /** The lowest consensus accuracy minus majority vote's of any seed. */
+    consensusOverMajority: number;
+    honestQuarantined: number;
+  };
+}
+
+export interface SweepReport {
+  options: SweepOptions;
+  cells: SweepCell[];
+  /** Cells where consensus is less accurate than majority vote on average. */
+  belowMajority: { adversarial: number; spammers: number }[];
+  ms: number;
+}
+
+/** simulateCrowd over a grid of adversary and spammer shares, several seeds per cell. */
+export function sweepCrowd(options: SweepOptions = DEFAULT_SWEEP): SweepReport {
+  const started = performance.now();
+  const cells: SweepCell[] = [];
+  for (const adversarial of options.adversarial) {
+    for (const spammers of options.spammers) {
+      const reports = options.seeds.map((seed) => simulateCrowd({ seed, photos: options.photos, devices: options.devices, adversarial, spammers }));
+      const mean = (value: (report: CrowdReport) => number) => reports.reduce((sum, report) => sum + value(report), 0) / reports.length;
+      const { kinds } = reports[0];
+      cells.push({
+        adversarial,
+        spammers,
+        honestShare: (kinds.careful.devices + kinds.careless.devices) / options.devices,
+        majorityAccuracy: mean((report) => report.majorityAccuracy),
+        consensusAccuracy: mean((report) => report.consensusAccuracy),
+        honestQuarantined: mean((report) => report.honestQuarantined),
+        dishonestQuarantined: mean((report) => report.dishonestQuarantined),
+        alerts: mean((report) => report.alerts.length),
+        worst: {
+          consensusOverMajority: reports.reduce((worst, report) => Math.min(worst, report.consensusAccuracy - report.majorityAccuracy), Infinity),
+          honestQuarantined: reports.reduce((worst, report) => Math.max(worst, report.honestQuarantined), 0),
+        },
+      });
+    }
+  }
+  const belowMajority = cells.filter((cell) => cell.consensusAccuracy < cell.majorityAccuracy).map(({ adversarial, spammers }) => ({ adversarial, spammers }));
+  return { options, cells, belowMajority, ms: performance.now() - started };
 }
 
 class Tally {
