@@ -15,7 +15,7 @@ export const simulate: Command = {
   usage: [
     'crowd [--json] [--seed N] [--photos N] [--devices M] [--adversarial F] [--spammers F]',
     '       wanwu simulate crowd --sweep [--json] [--seed N] [--seeds K] [--photos N] [--devices M]',
-    '       wanwu simulate flywheel --data YOLO_DIR [--json] [--seed N] [--hide K] [--rounds R] [--splits S] [--adversarial F] [--devices M] [--photos N] [--bundle DIR]',
+    '       wanwu simulate flywheel --data YOLO_DIR [--json] [--seed N] [--hide K] [--rounds R] [--splits S] [--adversarial F] [--sybil N] [--devices M] [--photos N] [--bundle DIR]',
   ].join('\n'),
   async run(args) {
     const [name, ...rest] = args;
@@ -59,6 +59,7 @@ function parseFlywheelOptions(args: string[]): { json: boolean; options: Flywhee
       rounds: { type: 'string' },
       splits: { type: 'string' },
       adversarial: { type: 'string' },
+      sybil: { type: 'string' },
       devices: { type: 'string' },
       photos: { type: 'string' },
     },
@@ -75,6 +76,7 @@ function parseFlywheelOptions(args: string[]): { json: boolean; options: Flywhee
     splits: whole(values.splits, '--splits', DEFAULT_FLYWHEEL.splits, 1),
     devices: whole(values.devices, '--devices', DEFAULT_FLYWHEEL.devices, 3),
     adversarial,
+    sybil: whole(values.sybil, '--sybil', DEFAULT_FLYWHEEL.sybil, 0),
     ...(values.photos !== undefined && { photos: whole(values.photos, '--photos', 0, 8) }),
   };
   return { json: values.json, options };
