@@ -192,12 +192,21 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
     });
 
     /** A cursor past every event stored so far. */
+    /**
+     * The cursor after every stored event. PostgreSQL reads only below the oldest transaction
+     * running anywhere on the server (another test file's, say), so read on until every stored
+     * event has been seen.
+     */
     async function endCursor(): Promise<string> {
+      const stored = (await repo.stats()).events;
       let cursor: string | null = null;
+      let seen = 0;
       for (;;) {
         const page = await repo.eventsAfter(cursor, 1000);
         cursor = page.cursor;
-        if (page.events.length < 1000) return cursor;
+        seen += page.events.length;
+        if (seen >= stored) return cursor;
+        if (page.events.length < 1000) await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
 
