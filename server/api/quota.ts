@@ -12,7 +12,7 @@ const MB = 1024 * 1024;
  */
 export async function ensureWithinQuota(repository: Repository, deviceId: string, limits: ApiLimits, what: 'events' | 'photos'): Promise<void> {
   const now = new Date();
-  const { device, everyone } = await repository.usage(deviceId, now);
+  const { device, everyone } = await repository.usage(now, deviceId);
   const full =
     (what === 'events' && device.events >= limits.deviceEventsPerDay && `${limits.deviceEventsPerDay} events a day for one device`) ||
     (what === 'photos' && device.photos >= limits.devicePhotosPerDay && `${limits.devicePhotosPerDay} photos a day for one device`) ||

@@ -134,14 +134,14 @@ export function openPostgresRepository(connectionString: string): Repository {
       return rowCount === 1;
     },
 
-    async usage(deviceId, day) {
+    async usage(day, deviceId) {
       const { rows } = await pool.query<DailyUsage & { who: 'device' | 'everyone' }>({
         name: 'usage',
         text: `SELECT 'device' AS who, events, bytes::float8 AS bytes, photos FROM device_usage WHERE day = $2::date AND device_id = $1
                UNION ALL
                SELECT 'everyone', coalesce(sum(events), 0)::int, coalesce(sum(bytes), 0)::float8, coalesce(sum(photos), 0)::int
                FROM device_usage WHERE day = $2::date`,
-        values: [deviceId, usageDay(day)],
+        values: [deviceId ?? null, usageDay(day)],
       });
       const counts = (who: 'device' | 'everyone'): DailyUsage => {
         const row = rows.find((r) => r.who === who);

@@ -74,20 +74,21 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
     it('counts what each device stored each UTC day, and everyone together: once per event and photo', async () => {
       const [device, other] = [await newDevice(), await newDevice()];
       const day = new Date('2031-05-04T23:59:00.000Z');
-      const before = await repo.usage(device.id, day);
+      const before = await repo.usage(day, device.id);
       const batch = events(4);
       await repo.storeEvents(device.id, batch, day);
       await repo.storeEvents(device.id, batch, day);
       await repo.storeEvents(other.id, events(2), day);
       await repo.storeEvents(device.id, events(3), new Date('2031-05-05T00:00:01.000Z'));
       await repo.recordPhoto({ id: hex(randomUUID()), bytes: 1000, deviceId: device.id, storedAt: day });
-      const { device: mine, everyone } = await repo.usage(device.id, new Date('2031-05-04T08:00:00.000Z'));
+      const { device: mine, everyone } = await repo.usage(new Date('2031-05-04T08:00:00.000Z'), device.id);
       const stored = batch.reduce((sum, event) => sum + JSON.stringify(event).length, 0);
       expect(mine).toEqual({ events: 4, bytes: stored + 1000, photos: 1 });
       expect(everyone.events - before.everyone.events).toBe(6);
       expect(everyone.photos - before.everyone.photos).toBe(1);
-      expect((await repo.usage(device.id, new Date('2031-05-05T12:00:00.000Z'))).device.events).toBe(3);
-      expect((await repo.usage(randomUUID(), day)).device).toEqual({ events: 0, bytes: 0, photos: 0 });
+      expect((await repo.usage(new Date('2031-05-05T12:00:00.000Z'), device.id)).device.events).toBe(3);
+      expect((await repo.usage(day, randomUUID())).device).toEqual({ events: 0, bytes: 0, photos: 0 });
+      expect(await repo.usage(day)).toEqual({ device: { events: 0, bytes: 0, photos: 0 }, everyone });
     });
 
     it('stores the new events of a batch that mixes new and already stored ones, in the order sent', async () => {

@@ -180,11 +180,11 @@ export interface Repository extends ConsensusStore, TrainingStore {
   /** Records a photo whose file was written; false when it was already recorded. */
   recordPhoto(photo: PhotoRecord): Promise<boolean>;
   /**
-   * What `deviceId`, and all devices together, stored on the UTC day of `day`: events accepted
-   * (and their bytes as stored) and photos recorded, counted by storeEvents and recordPhoto in
-   * their own transactions.
+   * What all devices together, and `deviceId` when given (else nothing), stored on the UTC day of
+   * `day`: events accepted (and their bytes as stored) and photos recorded, counted by storeEvents
+   * and recordPhoto in their own transactions.
    */
-  usage(deviceId: string, day: Date): Promise<{ device: DailyUsage; everyone: DailyUsage }>;
+  usage(day: Date, deviceId?: string): Promise<{ device: DailyUsage; everyone: DailyUsage }>;
   stats(): Promise<Pick<AdminStats, 'devices' | 'events' | 'photos'>>;
   /** Server settings such as the admin token's hash. */
   setting(key: string): Promise<string | null>;

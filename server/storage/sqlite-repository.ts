@@ -106,11 +106,11 @@ export function openSqliteRepository(file: string): Repository {
       return recordPhoto.immediate(photo);
     },
 
-    async usage(deviceId, day) {
+    async usage(day, deviceId) {
       const { deviceUsage, everyoneUsage } = statements();
       const key = usageDay(day);
-      const none: DailyUsage = { events: 0, bytes: 0, photos: 0 };
-      return { device: (deviceUsage.get(deviceId, key) as DailyUsage | undefined) ?? none, everyone: everyoneUsage.get(key) as DailyUsage };
+      const device = deviceId === undefined ? undefined : (deviceUsage.get(deviceId, key) as DailyUsage | undefined);
+      return { device: device ?? { events: 0, bytes: 0, photos: 0 }, everyone: everyoneUsage.get(key) as DailyUsage };
     },
 
     async stats() {

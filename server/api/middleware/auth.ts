@@ -33,32 +33,18 @@ export const ADMIN_GUESSES_PER_MINUTE = 10;
  * serves every admin route, so the count is shared.
  */
 export function adminAuth(adminTokenHash: string): MiddlewareHandler<ApiEnv> {
+  // A bucket of wrong guesses per address: only wrong tokens take from it, and while it is empty the address waits.
   const guesses = createRateLimiter(ADMIN_GUESSES_PER_MINUTE);
-  const waitUntil = new Map<string, number>();
   return async (c, next) => {
     const address = c.var.clientAddress;
-    const until = waitUntil.get(address) ?? 0;
-    const now = Date.now();
-    if (until > now) throw tooManyGuesses(Math.ceil((until - now) / 1000));
-    waitUntil.delete(address);
+    const wait = guesses.wait(address);
+    if (wait > 0) throw new ApiError(429, 'rate-limited', `Too many wrong admin tokens; try again in ${wait} s`, { 'Retry-After': String(wait) });
     if (!tokenMatches(bearerToken(c), adminTokenHash)) {
-      const wait = guesses.take(address);
-      if (wait > 0) {
-        if (waitUntil.size >= MAX_WAITING_ADDRESSES) waitUntil.clear();
-        waitUntil.set(address, now + wait * 1000);
-        throw tooManyGuesses(wait);
-      }
+      guesses.take(address);
       throw unauthorized('Wrong admin token');
     }
     await next();
   };
-}
-
-/** Addresses kept waiting at once; past it the list starts over (each still meets its empty bucket). */
-const MAX_WAITING_ADDRESSES = 10_000;
-
-function tooManyGuesses(wait: number): ApiError {
-  return new ApiError(429, 'rate-limited', `Too many wrong admin tokens; try again in ${wait} s`, { 'Retry-After': String(wait) });
 }
 
 function bearerToken(c: Context): string {

@@ -14,6 +14,17 @@ describe('createRateLimiter', () => {
     expect(limiter.take('a')).toBe(1);
   });
 
+  it('tells how long a key would wait without taking from its bucket', () => {
+    let now = 0;
+    const limiter = createRateLimiter(2, () => now);
+    expect(limiter.wait('a')).toBe(0);
+    expect(limiter.wait('a')).toBe(0);
+    expect(limiter.take('a')).toBe(0);
+    expect(limiter.wait('a')).toBe(30);
+    now += 30_000;
+    expect(limiter.wait('a')).toBe(0);
+  });
+
   it('says how long to wait when the rate is slow', () => {
     let now = 0;
     const limiter = createRateLimiter(2, () => now);

@@ -10,6 +10,8 @@ import type { ApiEnv } from '../api-env.ts';
 export interface RateLimiter {
   /** Takes a token for `key`: 0 when allowed, else the whole seconds to wait before one is there. */
   take(key: string): number;
+  /** What `take` would answer, without taking. */
+  wait(key: string): number;
 }
 
 /** Past this many buckets, a take also sweeps out the full ones. */
@@ -20,6 +22,11 @@ export function createRateLimiter(perMinute: number, now: () => number = Date.no
   const perMs = perMinute / 60_000;
   const buckets = new Map<string, { tokens: number; at: number }>();
   const level = (bucket: { tokens: number; at: number }, t: number) => Math.min(capacity, bucket.tokens + (t - bucket.at) * perMs);
+  const tokensOf = (key: string, t: number) => {
+    const bucket = buckets.get(key);
+    return bucket ? level(bucket, t) : capacity;
+  };
+  const secondsUntilOne = (tokens: number) => (tokens < 1 ? Math.ceil((1 - tokens) / perMs / 1000) : 0);
 
   return {
     take(key) {
@@ -27,11 +34,13 @@ export function createRateLimiter(perMinute: number, now: () => number = Date.no
       if (buckets.size > SWEEP_ABOVE) {
         for (const [k, bucket] of buckets) if (level(bucket, t) >= capacity) buckets.delete(k);
       }
-      const bucket = buckets.get(key);
-      const tokens = bucket ? level(bucket, t) : capacity;
-      if (tokens < 1) return Math.ceil((1 - tokens) / perMs / 1000);
+      const tokens = tokensOf(key, t);
+      if (tokens < 1) return secondsUntilOne(tokens);
       buckets.set(key, { tokens: tokens - 1, at: t });
       return 0;
+    },
+    wait(key) {
+      return secondsUntilOne(tokensOf(key, now()));
     },
   };
 }

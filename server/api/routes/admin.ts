@@ -7,8 +7,7 @@ import type { ApiLimits } from '../limits.ts';
 /** `GET /admin/stats`: what the server holds, what was stored today and the quotas, for the admin token only. */
 export function adminRoutes(repository: Repository, admin: MiddlewareHandler<ApiEnv>, limits: ApiLimits) {
   return new Hono<ApiEnv>().get('/admin/stats', admin, async (c) => {
-    // No device is named '': its share is empty, the day's total is what is wanted.
-    const [counts, usage] = await Promise.all([repository.stats(), repository.usage('', new Date())]);
+    const [counts, usage] = await Promise.all([repository.stats(), repository.usage(new Date())]);
     const { deviceEventsPerDay, deviceMegabytesPerDay, devicePhotosPerDay, megabytesPerDay } = limits;
     return c.json<AdminStats>({ ...counts, today: usage.everyone, quotas: { deviceEventsPerDay, deviceMegabytesPerDay, devicePhotosPerDay, megabytesPerDay } });
   });

@@ -29,11 +29,12 @@ export function photoRoutes(repository: Repository, photos: PhotoFiles, limiter:
     if (!/^image\/jpeg\s*(;|$)/i.test(c.req.header('Content-Type') ?? '')) throw new ApiError(415, 'unsupported-media-type', 'Photos are sent as image/jpeg');
     await next();
   }, limitBody(PHOTO_BODY_BYTES), async (c) => {
+    // Before the body is read: a device over its quota costs one row read.
+    await ensureWithinQuota(repository, c.var.deviceId, limits, 'photos');
     const id = c.req.param('sha256');
     if (!Sha256HexSchema.safeParse(id).success) throw new ApiError(400, 'bad-request', 'The photo is named by the sha256 of its bytes: 64 lowercase hex characters');
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     if (createHash('sha256').update(bytes).digest('hex') !== id) throw new ApiError(400, 'hash-mismatch', 'The bytes sent do not hash to the name they were sent under');
-    await ensureWithinQuota(repository, c.var.deviceId, limits, 'photos');
     await ensureDecodableJpeg(bytes);
     const clean = withoutMetadata(bytes);
     await photos.write(id, clean);

@@ -23,8 +23,8 @@ const NOTHING_STORED: StoredEvents = { accepted: [], duplicates: [], conflicts: 
  */
 export function syncRoutes(repository: Repository, bundles: BundleStore, consensus: ConsensusJob, limiter: RateLimiter, limits: ApiLimits) {
   return new Hono<ApiEnv>().post('/sync', deviceAuth(repository, limiter), limitBody(SYNC_BODY_BYTES), async (c) => {
-    const { events } = await jsonBody(c, SyncRequestSchema);
     await ensureWithinQuota(repository, c.var.deviceId, limits, 'events');
+    const { events } = await jsonBody(c, SyncRequestSchema);
     const current = await bundles.current();
     const batch = sortBatch(events, current ? new Set(current.manifest.tags.map((tag) => tag.id)) : undefined);
     const stored = batch.valid.length > 0 ? await repository.storeEvents(c.var.deviceId, batch.valid, new Date()) : NOTHING_STORED;
