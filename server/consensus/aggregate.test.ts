@@ -128,6 +128,19 @@ describe('ConsensusEngine', () => {
     expect(quarantined(full).length).toBeGreaterThan(0);
   });
 
+  it('stops setting aside and releasing devices on a rule\'s threshold: runs with nothing new soon change nothing', () => {
+    // Setting such a device aside moves consensus just enough to clear it, and releasing it moves it
+    // back: every run used to flip a few dozen devices until MAX_ROUNDS, re-estimating consensus each time.
+    const crowd = generateCrowd({ ...DEFAULT_CROWD, photos: 5000, devices: 500, seed: 3, questionsPerPhoto: 2, votersPerQuestion: 5 });
+    const engine = new ConsensusEngine();
+    const quarantined = (result: ConsensusResult) => result.devices.filter((d) => d.quarantine).map((d) => d.deviceId);
+    engine.add(crowd.votes, crowd.scores);
+    const second = engine.add([]);
+    const third = engine.add([]);
+    expect(third.iterations).toBe(0);
+    expect(quarantined(third)).toEqual(quarantined(second));
+  });
+
   it("a device's newer answer replaces its older one", () => {
     const engine = new ConsensusEngine();
     engine.add([{ deviceId: 'A', photoId: 'p', tagKey: 'dog', label: 1, at: 1 }]);

@@ -51,6 +51,15 @@ export class ConsensusEngine {
   private slack = new Float64Array(0);
   /** Median answer gap per device, NaN until computed; devices with new votes are recomputed. */
   private gaps = new Map<number, number>();
+  /**
+   * Devices on a rule's threshold: set aside while their answers count, cleared once set aside (which
+   * moves consensus a little), then set aside again. They stay out, with the rule's finding, until
+   * they send new answers; before, each run set them aside and released them in turn until
+   * MAX_ROUNDS, re-estimating consensus every time.
+   */
+  private onThreshold = new Map<number, Quarantine>();
+  /** Devices the rules released since they last sent answers. */
+  private released = new Set<number>();
   private cached: ConsensusResult | null = null;
   private iterations = 0;
 
@@ -72,6 +81,8 @@ export class ConsensusEngine {
     for (const device of touched) {
       this.gaps.delete(device);
       this.slack[device] = NaN;
+      this.onThreshold.delete(device);
+      this.released.delete(device);
     }
     this.collusion.update(this.table, changes.firstNewVote, relabelled, touched);
     this.iterations = 0;
@@ -99,11 +110,14 @@ export class ConsensusEngine {
     this.iterations += this.em.propagate();
     for (let round = 0; round < MAX_ROUNDS; round++) {
       ({ quarantined: this.findings, alerts: this.alerts } = this.judgeAll());
+      for (const [device, finding] of this.onThreshold) if (!this.findings.has(device)) this.findings.set(device, finding);
       let changed = false;
       for (let device = 0; device < this.table.devices.size; device++) {
         const status = this.pinned.get(device);
         const excluded = status === undefined ? this.findings.has(device) : status !== 'active';
         if (this.em.isExcluded(device) === excluded) continue;
+        if (status === undefined && !excluded) this.released.add(device);
+        if (status === undefined && excluded && this.released.has(device)) this.onThreshold.set(device, this.findings.get(device)!);
         this.em.setExcluded(device, excluded);
         changed = true;
       }
