@@ -129,7 +129,7 @@ const PATHS = {
   },
   '/api/v1/admin/consensus': {
     get: {
-      summary: 'The latest consensus: feedback per day, per-tag precision and recall of the current model, devices by reliability, hard examples, wanted tags',
+      summary: 'The latest consensus: feedback per day, per-tag precision and recall of the current model, devices by reliability, hard examples, wanted tags, alerts (rules held back)',
       security: [{ adminToken: [] }],
       responses: { 200: json('The dashboard\'s data', 'AdminConsensus'), ...errors(401, 500) },
     },

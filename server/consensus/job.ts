@@ -88,12 +88,11 @@ export function createConsensusJob({ repository, bundles, logger, delayMs = DEFA
     const run: ConsensusRun = { at: new Date().toISOString(), ms: 0, votes: current.ledger.votes, incremental: !rebuild };
     run.ms = Math.round(performance.now() - started);
     const feedbackPerDay = [...current.days].sort(([a], [b]) => a.localeCompare(b)).map(([day, events]) => ({ day, events }));
-    await repository.saveConsensus({ run, items, devices: result.devices, wantedTags: result.wantedTags, feedbackPerDay }, rebuild ? 'replace' : 'update');
+    await repository.saveConsensus({ run, items, devices: result.devices, wantedTags: result.wantedTags, feedbackPerDay, alerts: result.alerts }, rebuild ? 'replace' : 'update');
     current.storedAt = run.at;
     state = current;
     wanted = result.wantedTags;
     logger.info({ consensus: { ...run, items: items.length, quarantined: result.devices.filter((d) => d.quarantine).length } }, 'consensus run');
-    // Until the dashboard shows them, the log is where an admin finds the rules held back.
     for (const { rule, tagKey, devices, share, evidence } of result.alerts) logger.warn({ alert: { rule, tagKey, devices: devices.length, share } }, evidence);
     return run;
   }

@@ -41,6 +41,22 @@ export const AdminHardExampleSchema = z.object({
   shared: z.boolean(),
 });
 
+/**
+ * A quarantine rule held back because it would set aside too large a share of the devices at once
+ * (../consensus/quarantine.ts): its devices stay active until an admin decides.
+ */
+export const ConsensusAlertSchema = z.object({
+  rule: QuarantineReasonSchema,
+  /** The tag, for the rule judged on one tag's answers; null for a rule on whole devices. */
+  tagKey: z.string().nullable(),
+  /** The devices it would have quarantined. */
+  devices: z.array(z.string()),
+  /** Their share of the active devices (of those that answered the tag, for a rule on one tag). */
+  share: z.number(),
+  /** In words: how many, why it is held back, and the first device's evidence. */
+  evidence: z.string(),
+});
+
 /** One consensus run: when (ISO-8601), how long, over how many standing votes, and whether it only added new events. */
 export const ConsensusRunSchema = z.object({ at: z.string(), ms: z.number(), votes: z.number().int(), incremental: z.boolean() });
 
@@ -51,6 +67,8 @@ export const AdminConsensusSchema = z.object({
   devices: z.array(AdminDeviceSchema),
   hardExamples: z.array(AdminHardExampleSchema),
   wantedTags: z.array(z.string()),
+  /** The latest run's held-back rules, for an admin to decide about their devices. */
+  alerts: z.array(ConsensusAlertSchema),
 });
 
 /** `POST /api/v1/admin/tags/merge`: count a free-text tag as a vocabulary tag from now on. */
@@ -62,6 +80,7 @@ export const TagMergeRequestSchema = z.strictObject({
 /** The answer to `POST /api/v1/admin/devices/<id>/release` and `/ban`. */
 export const DeviceStatusChangeSchema = z.object({ deviceId: z.string(), status: DeviceStatusSchema });
 
+export type ConsensusAlert = z.infer<typeof ConsensusAlertSchema>;
 export type ConsensusRun = z.infer<typeof ConsensusRunSchema>;
 export type TagMergeRequest = z.infer<typeof TagMergeRequestSchema>;
 export type DeviceStatusChange = z.infer<typeof DeviceStatusChangeSchema>;

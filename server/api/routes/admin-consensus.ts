@@ -57,6 +57,7 @@ export function adminConsensusRoutes({ repository, photos, bundles, consensus, a
         devices: devices.map(adminDevice),
         hardExamples: hard.map(({ photoId, tagKey, modelScore, probability, shared }) => ({ photoId, tagKey, modelScore: modelScore ?? 0, probability, shared })),
         wantedTags: latest?.wantedTags ?? [],
+        alerts: latest?.alerts ?? [],
       });
     })
     .post('/admin/devices/:id/release', admin, small, async (c) => c.json(await setStatus(c.req.param('id'), 'released')))
