@@ -71,6 +71,38 @@ export const AdminConsensusSchema = z.object({
   alerts: z.array(ConsensusAlertSchema),
 });
 
+/** A device as consensus counted it in the latest run: released means an admin lifted a quarantine for good. */
+export const AuditedStatusSchema = z.enum(['active', 'quarantined', 'banned', 'released']);
+
+/**
+ * `GET /api/v1/admin/photos/<photoId>/consensus`: how the latest consensus run reached each of a
+ * photo's tags. Weights are log-odds: a tag's log-odds are its prior, plus the model's weight, plus
+ * the weight of every answer whose device counts (active or released), and its probability is
+ * their logistic; quarantined and banned devices' answers count nothing.
+ */
+export const PhotoConsensusSchema = z.object({
+  photoId: z.string(),
+  tags: z.array(
+    z.object({
+      tagKey: z.string(),
+      probability: z.number(),
+      /** The tag's prevalence among all photos, as log-odds: where the estimate starts. */
+      prior: z.number(),
+      /** The model's score and what it added, when an event carried one; null when the model was no voter here. */
+      model: z.object({ score: z.number(), weight: z.number() }).nullable(),
+      answers: z.array(
+        z.object({
+          deviceId: z.string(),
+          answer: z.enum(['present', 'absent']),
+          /** What this answer adds when its device counts: the trust consensus gives that device on this tag. */
+          weight: z.number(),
+          status: AuditedStatusSchema,
+        }),
+      ),
+    }),
+  ),
+});
+
 /** `POST /api/v1/admin/tags/merge`: count a free-text tag as a vocabulary tag from now on. */
 export const TagMergeRequestSchema = z.strictObject({
   from: z.string().startsWith('text:').max(200),
@@ -81,6 +113,8 @@ export const TagMergeRequestSchema = z.strictObject({
 export const DeviceStatusChangeSchema = z.object({ deviceId: z.string(), status: DeviceStatusSchema });
 
 export type ConsensusAlert = z.infer<typeof ConsensusAlertSchema>;
+export type AuditedStatus = z.infer<typeof AuditedStatusSchema>;
+export type PhotoConsensus = z.infer<typeof PhotoConsensusSchema>;
 export type ConsensusRun = z.infer<typeof ConsensusRunSchema>;
 export type TagMergeRequest = z.infer<typeof TagMergeRequestSchema>;
 export type DeviceStatusChange = z.infer<typeof DeviceStatusChangeSchema>;
