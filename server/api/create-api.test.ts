@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verdictEvents } from '../../bench/sync/events.ts';
 import { createTestApi, type TestApi } from '../../test/api-app.ts';
-import { DeviceRegistrationSchema } from '../contract/sync.ts';
+import { AdminStatsSchema, DeviceRegistrationSchema } from '../contract/sync.ts';
 import { hashToken } from '../security/tokens.ts';
 
 let api: TestApi;
@@ -54,6 +54,15 @@ describe('GET /api/v1/admin/stats', () => {
     const res = await stats(`Bearer ${api.adminToken}`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject(await api.repository.stats());
+  });
+
+  it("lists today's usage and the devices nearest their per-device quotas, nearest first", async () => {
+    const [busy, quiet] = [await api.register(), await api.register()];
+    expect((await api.sync(busy.token, verdictEvents(30))).status).toBe(200);
+    expect((await api.sync(quiet.token, verdictEvents(3))).status).toBe(200);
+    const body = AdminStatsSchema.parse(await (await stats(`Bearer ${api.adminToken}`)).json());
+    expect(body.today.events).toBeGreaterThanOrEqual(33);
+    expect(body.nearestQuota.map((row) => [row.deviceId, row.events])).toEqual([[busy.deviceId, 30], [quiet.deviceId, 3]]);
   });
 });
 

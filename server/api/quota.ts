@@ -2,7 +2,8 @@ import { ApiError } from '../api-error.ts';
 import { usageDay, type Repository } from '../storage/repository.ts';
 import type { ApiLimits } from './limits.ts';
 
-const MB = 1024 * 1024;
+/** The quotas' megabyte. */
+export const MB = 1024 * 1024;
 
 /**
  * Refuses with 429 `quota-exceeded` (Retry-After: the next UTC day) when the device, or everyone

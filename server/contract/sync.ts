@@ -73,6 +73,8 @@ export const AdminStatsSchema = z.object({
   photos: z.number().int().nonnegative(),
   /** What all devices stored today (UTC), and the day's quotas (past one, a device or everyone gets 429 quota-exceeded). */
   today: UsageSchema,
+  /** The devices nearest a per-device quota today (by the largest share of any of the three), nearest first. */
+  nearestQuota: z.array(UsageSchema.extend({ deviceId: z.string() })),
   quotas: z.object({
     deviceEventsPerDay: z.number(),
     deviceMegabytesPerDay: z.number(),

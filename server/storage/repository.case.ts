@@ -89,6 +89,14 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect((await repo.usage(new Date('2031-05-05T12:00:00.000Z'), device.id)).device.events).toBe(3);
       expect((await repo.usage(day, randomUUID())).device).toEqual({ events: 0, bytes: 0, photos: 0 });
       expect(await repo.usage(day)).toEqual({ device: { events: 0, bytes: 0, photos: 0 }, everyone });
+
+      // Nearest a quota of 10 events, 1 MB, 1 photo: the device with a photo (100 %), then the other (2 of 10 events).
+      const nearest = await repo.devicesNearestQuota(day, { events: 10, bytes: 2 ** 20, photos: 1 }, 10);
+      expect(nearest.filter((row) => row.deviceId === device.id || row.deviceId === other.id)).toEqual([
+        { deviceId: device.id, ...mine },
+        { deviceId: other.id, events: 2, bytes: expect.any(Number), photos: 0 },
+      ]);
+      expect(await repo.devicesNearestQuota(day, { events: 10, bytes: 2 ** 20, photos: 1 }, 1)).toHaveLength(1);
     });
 
     it('stores the new events of a batch that mixes new and already stored ones, in the order sent', async () => {

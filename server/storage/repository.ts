@@ -183,6 +183,11 @@ export interface Repository extends ConsensusStore, TrainingStore {
    * and recordPhoto in their own transactions.
    */
   usage(day: Date, deviceId?: string): Promise<{ device: DailyUsage; everyone: DailyUsage }>;
+  /**
+   * The devices whose usage on the UTC day of `day` is nearest a per-device `quota` (by the largest
+   * share of its events, bytes or photos), nearest first, at most `limit`.
+   */
+  devicesNearestQuota(day: Date, quota: DailyUsage, limit: number): Promise<(DailyUsage & { deviceId: string })[]>;
   stats(): Promise<Pick<AdminStats, 'devices' | 'events' | 'photos'>>;
   /** Server settings such as the admin token's hash. */
   setting(key: string): Promise<string | null>;
