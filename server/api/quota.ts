@@ -1,9 +1,8 @@
 import { ApiError } from '../api-error.ts';
 import { usageDay, type Repository } from '../storage/repository.ts';
+import { QUOTA_MB as MB } from '../contract/sync.ts';
 import type { ApiLimits } from './limits.ts';
 
-/** The quotas' megabyte. */
-export const MB = 1024 * 1024;
 
 /**
  * Refuses with 429 `quota-exceeded` (Retry-After: the next UTC day) when the device, or everyone

@@ -67,6 +67,9 @@ const UsageSchema = z.object({
   photos: z.number().int().nonnegative(),
 });
 
+/** The quotas' megabyte (MiB). */
+export const QUOTA_MB = 1024 * 1024;
+
 export const AdminStatsSchema = z.object({
   devices: z.number().int().nonnegative(),
   events: z.number().int().nonnegative(),

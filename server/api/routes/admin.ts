@@ -1,9 +1,8 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import type { AdminStats } from '../../contract/sync.ts';
+import { QUOTA_MB, type AdminStats } from '../../contract/sync.ts';
 import type { Repository } from '../../storage/repository.ts';
 import type { ApiEnv } from '../api-env.ts';
 import type { ApiLimits } from '../limits.ts';
-import { MB } from '../quota.ts';
 
 /** How many of the devices nearest their quotas the dashboard lists. */
 const NEAREST_QUOTA = 5;
@@ -13,7 +12,7 @@ export function adminRoutes(repository: Repository, admin: MiddlewareHandler<Api
   return new Hono<ApiEnv>().get('/admin/stats', admin, async (c) => {
     const { deviceEventsPerDay, deviceMegabytesPerDay, devicePhotosPerDay, megabytesPerDay } = limits;
     const now = new Date();
-    const quota = { events: deviceEventsPerDay, bytes: deviceMegabytesPerDay * MB, photos: devicePhotosPerDay };
+    const quota = { events: deviceEventsPerDay, bytes: deviceMegabytesPerDay * QUOTA_MB, photos: devicePhotosPerDay };
     const [counts, usage, nearestQuota] = await Promise.all([repository.stats(), repository.usage(now), repository.devicesNearestQuota(now, quota, NEAREST_QUOTA)]);
     return c.json<AdminStats>({ ...counts, today: usage.everyone, nearestQuota, quotas: { deviceEventsPerDay, deviceMegabytesPerDay, devicePhotosPerDay, megabytesPerDay } });
   });
