@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -5,6 +6,7 @@ import { createConsensusJob } from '../../server/consensus/job.ts';
 import { AdminConsensusSchema, ConsensusRunSchema, PhotoConsensusSchema, type AdminConsensus, type PhotoConsensus } from '../../server/contract/admin.ts';
 import type { FeedbackEvent } from '../../server/contract/feedback-event.ts';
 import { createTestApi, type TestApi } from '../api-app.ts';
+import { repoRoot } from '../env.ts';
 import { createTestDatabase } from '../postgres.ts';
 
 /**
@@ -74,6 +76,16 @@ describe.each([
     expect((await api.sync(aliceToken, later)).status).toBe(200);
     expect(await aggregate()).toMatchObject({ incremental: true });
     expect((await consensus()).alerts.map((alert) => alert.rule)).toEqual(['too-fast']);
+
+    // The command line prints it, with every device it names.
+    const url = databaseUrl();
+    const cli = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+      const env = { ...process.env, WANWU_DATA: api.dataDir, ...(url ? { DATABASE_URL: url } : {}) };
+      execFile(process.execPath, ['bin/wanwu.js', 'aggregate'], { cwd: repoRoot, env }, (error, stdout, stderr) => (error ? reject(error) : resolve({ stdout, stderr })));
+    });
+    expect(cli.stderr).toBe('');
+    expect(cli.stdout).toContain('alerts: 1\n  too-fast: would set aside 2 of the 4 active devices');
+    for (const bot of [devices.bot1, devices.bot2]) expect(cli.stdout).toContain(`\n    ${bot}\n`);
   });
 
   it("audits a photo: each device's answer, weight and status, and the model's score", async () => {
