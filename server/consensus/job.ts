@@ -113,6 +113,7 @@ export function createConsensusJob({ repository, bundles, logger, delayMs = DEFA
     return serially(async () => {
       const latest = await repository.latestConsensusRun();
       if (!state || state.storedAt !== latest?.run.at) await runOnce(false);
+      // runOnce always leaves its state behind.
       const tags = state!.engine.audit(photoId);
       return tags && { photoId, tags };
     });
