@@ -79,5 +79,5 @@ export async function storeLabelledPhotos(repository: Repository, { count, from 
 
 /** Stores a consensus run over these items, as the consensus job does. */
 export async function storeConsensus(repository: Repository, items: ConsensusItem[], at = new Date()): Promise<void> {
-  await repository.saveConsensus({ run: { at: at.toISOString(), ms: 1, votes: items.length, incremental: false }, items, devices: [], wantedTags: [], feedbackPerDay: [] }, 'replace');
+  await repository.saveConsensus({ run: { at: at.toISOString(), ms: 1, votes: items.length, incremental: false }, items, devices: [], wantedTags: [], feedbackPerDay: [], alerts: [] }, 'replace');
 }

@@ -26,6 +26,7 @@ function testServer(token: string) {
     devices: state.devices,
     hardExamples: [],
     wantedTags: ['coco:dog'],
+    alerts: [],
   });
   const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
   const fetch: Fetch = async (input, init) => {

@@ -3,10 +3,13 @@ import {
   AdminConsensusSchema,
   ConsensusRunSchema,
   DeviceStatusChangeSchema,
+  PhotoConsensusSchema,
   type AdminConsensus,
   type ConsensusRun,
   type DeviceStatusChange,
+  type PhotoConsensus,
 } from '../../server/contract/admin.ts';
+import { AdminStatsSchema, type AdminStats } from '../../server/contract/sync.ts';
 import { AdminTrainingSchema, ModelVersionSchema, TrainingRunSchema, type AdminTraining, type ModelVersion, type TrainingRun } from '../../server/contract/training.ts';
 
 /**
@@ -27,6 +30,10 @@ export interface AdminApi {
   /** Runs consensus now (the server answers when it is done); its result shows in the next `consensus()`. */
   aggregate(): Promise<AdminAnswer<ConsensusRun>>;
   decide(deviceId: string, decision: DeviceDecision): Promise<AdminAnswer<DeviceStatusChange>>;
+  /** How the latest consensus reached each of a photo's tags. */
+  photoConsensus(photoId: string): Promise<AdminAnswer<PhotoConsensus>>;
+  /** Today's usage against the daily quotas. */
+  stats(): Promise<AdminAnswer<AdminStats>>;
   /** A shared photo's bytes (an `<img>` cannot send the bearer token). */
   photo(photoId: string): Promise<AdminAnswer<Blob>>;
   /** The running training's progress and the latest runs. */
@@ -67,6 +74,8 @@ export function createAdminApi(fetch: Fetch, token: string, base = '/api/v1/admi
     consensus: () => json('/consensus', 'GET', AdminConsensusSchema),
     aggregate: () => json('/aggregate', 'POST', ConsensusRunSchema),
     decide: (deviceId, decision) => json(`/devices/${encodeURIComponent(deviceId)}/${decision}`, 'POST', DeviceStatusChangeSchema),
+    photoConsensus: (photoId) => json(`/photos/${encodeURIComponent(photoId)}/consensus`, 'GET', PhotoConsensusSchema),
+    stats: () => json('/stats', 'GET', AdminStatsSchema),
     async photo(photoId) {
       const answer = await request(`/photos/${encodeURIComponent(photoId)}`, 'GET');
       return answer.ok ? { ok: true, body: await answer.body.blob() } : answer;

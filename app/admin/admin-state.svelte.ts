@@ -1,4 +1,5 @@
-import type { AdminConsensus } from '../../server/contract/admin.ts';
+import type { AdminConsensus, PhotoConsensus } from '../../server/contract/admin.ts';
+import type { AdminStats } from '../../server/contract/sync.ts';
 import type { AdminTraining, ModelVersion } from '../../server/contract/training.ts';
 import { createAdminApi, type AdminApi, type AdminErrorCode, type DeviceDecision, type Fetch } from './admin-api.ts';
 
@@ -16,7 +17,11 @@ export class AdminState {
   /** Training runs and progress, and the model versions, as last read; null until read. */
   training = $state.raw<AdminTraining | null>(null);
   models = $state.raw<ModelVersion[] | null>(null);
-  /** The action under way (`unlock`, `refresh`, `run`, `train`, a device id or a model version), for disabled buttons and spinners. */
+  /** Today's usage and the quotas, as last read; null until read. */
+  stats = $state.raw<AdminStats | null>(null);
+  /** The photo audit open in the panel; null while closed. */
+  audit = $state.raw<PhotoConsensus | null>(null);
+  /** The action under way (`unlock`, `refresh`, `run`, `train`, `audit`, a device id or a model version), for disabled buttons and spinners. */
   busy = $state<string | null>(null);
   #api: AdminApi | null = null;
 
@@ -47,7 +52,7 @@ export class AdminState {
       this.#api = api;
       this.storage.setItem(ADMIN_TOKEN_KEY, token.trim());
       this.data = answer.body;
-      return this.#reloadTraining();
+      return this.#reloadBeside();
     });
   }
 
@@ -57,6 +62,8 @@ export class AdminState {
     this.data = null;
     this.training = null;
     this.models = null;
+    this.stats = null;
+    this.audit = null;
     this.error = null;
   }
 
@@ -78,6 +85,20 @@ export class AdminState {
       const answer = await this.#api!.decide(deviceId, decision);
       return answer.ok ? this.#reload() : answer.code;
     });
+  }
+
+  /** Opens how consensus reached each tag of a photo. */
+  openAudit(photoId: string): Promise<void> {
+    return this.#run('audit', async () => {
+      const answer = await this.#api!.photoConsensus(photoId);
+      if (!answer.ok) return answer.code;
+      this.audit = answer.body;
+      return null;
+    });
+  }
+
+  closeAudit(): void {
+    this.audit = null;
   }
 
   /** Starts a training run; one already running is not an error: the panel shows it. */
@@ -111,9 +132,17 @@ export class AdminState {
   }
 
   async #reload(): Promise<AdminErrorCode | null> {
-    const [answer, training] = await Promise.all([this.#api!.consensus(), this.#reloadTraining()]);
+    const [answer, beside] = await Promise.all([this.#api!.consensus(), this.#reloadBeside()]);
     if (!answer.ok) return answer.code;
     this.data = answer.body;
+    return beside;
+  }
+
+  /** What the dashboard shows beside consensus: today's usage, training and the model versions. */
+  async #reloadBeside(): Promise<AdminErrorCode | null> {
+    const [stats, training] = await Promise.all([this.#api!.stats(), this.#reloadTraining()]);
+    if (!stats.ok) return stats.code;
+    this.stats = stats.body;
     return training;
   }
 

@@ -1,6 +1,6 @@
 import type { StageTimings } from '../../models/pipeline/types.ts';
 import type { QuarantineReason } from '../../server/contract/admin.ts';
-import type { DeviceStatus } from '../../server/contract/admin.ts';
+import type { AuditedStatus } from '../../server/contract/admin.ts';
 import type { AdminErrorCode } from '../admin/admin-api.ts';
 import type { HeldBackReason, TrainingProgress, TrainingStatus, TrainingTrigger } from '../../server/contract/training.ts';
 import type { AppErrorCode } from '../errors/handle-error.ts';
@@ -126,7 +126,7 @@ export interface Messages {
   adminDevicesTitle: string;
   adminVotes: string;
   adminReliability: string;
-  adminStatus: Record<DeviceStatus, string>;
+  adminStatus: Record<AuditedStatus, string>;
   adminQuarantineTitle: string;
   adminNoQuarantine: string;
   adminDevice: string;
@@ -145,6 +145,32 @@ export interface Messages {
   adminNeverRun: string;
   adminRunNow: string;
   adminRunning: string;
+  /** Quarantine rules consensus held back because they would set aside too many devices at once. */
+  adminAlertsTitle: string;
+  adminNoAlerts: string;
+  /** How many devices a held-back rule named, and their share (formatted) of the devices it judged. */
+  adminAlertDevices: (devices: number, share: string) => string;
+  adminAlertTag: string;
+  adminAlertHint: string;
+  /** One photo's audit: how consensus reached each of its tags. */
+  adminAuditOpen: string;
+  adminAuditTitle: string;
+  adminAuditHint: string;
+  adminAuditClose: string;
+  adminAuditPrior: string;
+  adminAuditNoModel: string;
+  adminAuditAnswer: string;
+  adminAuditAnswers: Record<'present' | 'absent', string>;
+  adminAuditWeight: string;
+  adminAuditStatus: string;
+  /** Today's usage against the daily quotas. */
+  adminUsageTitle: string;
+  adminUsageData: string;
+  adminUsagePhotos: string;
+  /** `used` of `limit` (both formatted, with their unit). */
+  adminUsageOf: (used: string, limit: string) => string;
+  adminUsagePerDevice: (events: string, megabytes: string, photos: string) => string;
+  adminUsageNearest: string;
   // -- end admin --
   // -- training (admin) --
   trainingTitle: string;

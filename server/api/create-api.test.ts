@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verdictEvents } from '../../bench/sync/events.ts';
 import { createTestApi, type TestApi } from '../../test/api-app.ts';
-import { DeviceRegistrationSchema } from '../contract/sync.ts';
+import { AdminStatsSchema, DeviceRegistrationSchema } from '../contract/sync.ts';
 import { hashToken } from '../security/tokens.ts';
 
 let api: TestApi;
@@ -55,6 +55,15 @@ describe('GET /api/v1/admin/stats', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject(await api.repository.stats());
   });
+
+  it("lists today's usage and the devices nearest their per-device quotas, nearest first", async () => {
+    const [busy, quiet] = [await api.register(), await api.register()];
+    expect((await api.sync(busy.token, verdictEvents(30))).status).toBe(200);
+    expect((await api.sync(quiet.token, verdictEvents(3))).status).toBe(200);
+    const body = AdminStatsSchema.parse(await (await stats(`Bearer ${api.adminToken}`)).json());
+    expect(body.today.events).toBeGreaterThanOrEqual(33);
+    expect(body.nearestQuota.map((row) => [row.deviceId, row.events])).toEqual([[busy.deviceId, 30], [quiet.deviceId, 3]]);
+  });
 });
 
 describe('GET /api/v1/openapi.json', () => {
@@ -67,7 +76,7 @@ describe('GET /api/v1/openapi.json', () => {
     expect(Object.keys(document.paths).sort()).toEqual([
       '/api/v1/admin/aggregate', '/api/v1/admin/consensus', '/api/v1/admin/devices/{id}/ban', '/api/v1/admin/devices/{id}/release', '/api/v1/admin/models',
       '/api/v1/admin/models/rollback',
-      '/api/v1/admin/photos/{sha256}', '/api/v1/admin/stats', '/api/v1/admin/tags/merge', '/api/v1/admin/training', '/api/v1/devices', '/api/v1/health',
+      '/api/v1/admin/photos/{sha256}', '/api/v1/admin/photos/{sha256}/consensus', '/api/v1/admin/stats', '/api/v1/admin/tags/merge', '/api/v1/admin/training', '/api/v1/devices', '/api/v1/health',
       '/api/v1/models/current', '/api/v1/openapi.json', '/api/v1/photos/{sha256}', '/api/v1/sync',
     ]);
     expect(Object.keys(document.paths['/api/v1/sync'].post.responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '429', '500']);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AdminConsensusSchema, ConsensusRunSchema, DeviceStatusChangeSchema, TagMergeRequestSchema } from '../contract/admin.ts';
+import { AdminConsensusSchema, ConsensusRunSchema, DeviceStatusChangeSchema, PhotoConsensusSchema, TagMergeRequestSchema } from '../contract/admin.ts';
 import { FeedbackEventSchema } from '../contract/feedback-event.ts';
 import { AdminTrainingSchema, ModelVersionSchema, RollbackRequestSchema, TrainingRunSchema } from '../contract/training.ts';
 import {
@@ -47,6 +47,7 @@ function componentSchemas(): Record<string, unknown> {
   registry.add(AdminStatsSchema, { id: 'AdminStats' });
   registry.add(ConsensusRunSchema, { id: 'ConsensusRun' });
   registry.add(AdminConsensusSchema, { id: 'AdminConsensus' });
+  registry.add(PhotoConsensusSchema, { id: 'PhotoConsensus' });
   registry.add(DeviceStatusChangeSchema, { id: 'DeviceStatusChange' });
   registry.add(TagMergeRequestSchema, { id: 'TagMergeRequest' });
   registry.add(TrainingRunSchema, { id: 'TrainingRun' });
@@ -129,7 +130,7 @@ const PATHS = {
   },
   '/api/v1/admin/consensus': {
     get: {
-      summary: 'The latest consensus: feedback per day, per-tag precision and recall of the current model, devices by reliability, hard examples, wanted tags',
+      summary: 'The latest consensus: feedback per day, per-tag precision and recall of the current model, devices by reliability, hard examples, wanted tags, alerts (rules held back)',
       security: [{ adminToken: [] }],
       responses: { 200: json('The dashboard\'s data', 'AdminConsensus'), ...errors(401, 500) },
     },
@@ -156,6 +157,14 @@ const PATHS = {
       security: [{ adminToken: [] }],
       requestBody: { required: true, content: { 'application/json': { schema: ref('TagMergeRequest') } } },
       responses: { 200: json('The merge as stored (normalised)', 'TagMergeRequest'), ...errors(400, 401, 413, 415, 500) },
+    },
+  },
+  '/api/v1/admin/photos/{sha256}/consensus': {
+    get: {
+      summary: 'How the latest consensus reached each of a photo\'s tags: prior, the model\'s weight, each device\'s answer, weight and status',
+      security: [{ adminToken: [] }],
+      parameters: [{ name: 'sha256', in: 'path', required: true, description: 'the photo id events name', schema: { type: 'string', pattern: '^[0-9a-f]{64}$' } }],
+      responses: { 200: json('The audit', 'PhotoConsensus'), ...errors(400, 401, 404, 500) },
     },
   },
   '/api/v1/admin/photos/{sha256}': {

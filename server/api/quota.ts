@@ -1,8 +1,7 @@
 import { ApiError } from '../api-error.ts';
+import { QUOTA_MB as MB } from '../contract/sync.ts';
 import { usageDay, type Repository } from '../storage/repository.ts';
 import type { ApiLimits } from './limits.ts';
-
-const MB = 1024 * 1024;
 
 /**
  * Refuses with 429 `quota-exceeded` (Retry-After: the next UTC day) when the device, or everyone

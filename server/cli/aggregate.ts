@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import type { ConsensusAlert } from '../contract/admin.ts';
 import { createConsensusJob } from '../consensus/job.ts';
 import { createModelRegistry } from '../models/registry.ts';
 import { serverPaths } from '../paths.ts';
@@ -23,18 +24,31 @@ export const aggregate: Command = {
       const [devices, latest] = await Promise.all([repository.consensusDevices(), repository.latestConsensusRun()]);
       const quarantined = devices.filter((device) => device.quarantine && device.adminStatus !== 'released');
       const wanted = latest?.wantedTags ?? [];
-      const summary = { ...run, devices: devices.length, quarantined: quarantined.length, wantedTags: wanted };
+      const alerts = latest?.alerts ?? [];
+      const summary = { ...run, devices: devices.length, quarantined: quarantined.length, wantedTags: wanted, alerts };
       process.stdout.write(json ? `${JSON.stringify(summary)}\n` : text(summary, quarantined.map((d) => `  ${d.deviceId}  ${d.quarantine?.reason}: ${d.quarantine?.evidence}`)));
       return 0;
     });
   },
 };
 
-function text(summary: { votes: number; ms: number; devices: number; quarantined: number; wantedTags: string[] }, quarantined: string[]): string {
+interface Summary {
+  votes: number;
+  ms: number;
+  devices: number;
+  quarantined: number;
+  wantedTags: string[];
+  alerts: ConsensusAlert[];
+}
+
+function text(summary: Summary, quarantined: string[]): string {
   return [
     `consensus over ${summary.votes} votes from ${summary.devices} devices in ${summary.ms} ms`,
     `quarantined: ${summary.quarantined}`,
     ...quarantined,
+    // Held-back rules name the devices an admin should look at (release or ban) in full.
+    `alerts: ${summary.alerts.length}`,
+    ...summary.alerts.flatMap(({ rule, tagKey, devices, evidence }) => [`  ${rule}${tagKey === null ? '' : ` on ${tagKey}`}: ${evidence}`, ...devices.map((id) => `    ${id}`)]),
     `wanted tags: ${summary.wantedTags.length > 0 ? summary.wantedTags.join(', ') : '(none)'}`,
     '',
   ].join('\n');

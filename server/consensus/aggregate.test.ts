@@ -169,3 +169,42 @@ describe('ConsensusEngine', () => {
     expect(device(banned, 'A').votes).toBe(40);
   });
 });
+
+describe('ConsensusEngine.audit', () => {
+  const logOdds = (p: number) => Math.log(p / (1 - p));
+  /** What the audit says adds up to the item's estimate: prior + model + counted answers. */
+  const counted = (tag: NonNullable<ReturnType<ConsensusEngine['audit']>>[number]) =>
+    tag.prior + (tag.model?.weight ?? 0) + tag.answers.filter((a) => a.status === 'active' || a.status === 'released').reduce((sum, a) => sum + a.weight, 0);
+
+  it("gives each answer's weight and its device's status, and they add up to the photo's estimate", () => {
+    const engine = new ConsensusEngine();
+    engine.add(twoCarefulOneAdversary(), [{ photoId: 'p22', tagKey: 'dog', score: 0.9 }]);
+    expect(engine.audit('p99')).toBeNull();
+
+    // p22 has no dog: careful A and B say absent, the adversary C present; the model was wrong.
+    const [dog] = engine.audit('p22')!;
+    expect(dog).toMatchObject({ tagKey: 'dog', probability: item(engine.result(), 22).probability, model: { score: 0.9, weight: expect.any(Number) } });
+    expect(dog.model!.weight).toBeGreaterThan(0);
+    const byDevice = new Map(dog.answers.map((a) => [a.deviceId, a]));
+    expect(byDevice.get('A')).toMatchObject({ answer: 'absent', status: 'active' });
+    expect(byDevice.get('B')).toMatchObject({ answer: 'absent', status: 'active' });
+    expect(byDevice.get('C')).toMatchObject({ answer: 'present', status: 'quarantined' });
+    // Careful devices' "absent" weighs towards absent; the adversary's "present" would too: it answers the opposite.
+    expect(byDevice.get('B')!.weight).toBeLessThan(-1);
+    expect(byDevice.get('C')!.weight).toBeLessThan(0);
+    expect(counted(dog)).toBeCloseTo(logOdds(dog.probability), 1);
+    // A photo without a model score: the model was no voter there.
+    expect(engine.audit('p3')![0].model).toBeNull();
+  });
+
+  it('shows released and banned devices as such, counting the released and not the banned', () => {
+    const engine = new ConsensusEngine();
+    engine.add(twoCarefulOneAdversary());
+    engine.setStatus('C', 'active');
+    engine.setStatus('A', 'banned');
+    const [dog] = engine.audit('p22')!;
+    const status = Object.fromEntries(dog.answers.map((a) => [a.deviceId, a.status]));
+    expect(status).toEqual({ A: 'banned', B: 'active', C: 'released' });
+    expect(counted(dog)).toBeCloseTo(logOdds(dog.probability), 1);
+  });
+});

@@ -1,4 +1,4 @@
-import type { DeviceStatus } from '../contract/admin.ts';
+import type { AuditedStatus, DeviceStatus, PhotoConsensus } from '../contract/admin.ts';
 import { CollusionFinder } from './collusion.ts';
 import { DawidSkene } from './dawid-skene.ts';
 import { gatherEvidence, holdBackCascades, judge, medianGap, tagCounters, type Quarantine } from './quarantine.ts';
@@ -102,6 +102,39 @@ export class ConsensusEngine {
     this.iterations = 0;
     this.settle();
     return this.build(started);
+  }
+
+  /**
+   * How the current result reached each tag of one photo (null: no votes about it): the prior, the
+   * model's weight and every answer's weight with its device's status. Reads only that photo's votes.
+   */
+  audit(photoId: string): PhotoConsensus['tags'] | null {
+    this.result();
+    const { table, em } = this;
+    const items = table.itemsOfPhoto(photoId);
+    if (items.length === 0) return null;
+    return items.map((item) => {
+      const score = table.itemScore[item];
+      return {
+        tagKey: table.tags.names[table.itemTag[item]],
+        probability: em.probability[item],
+        prior: em.prior(table.itemTag[item]),
+        model: Number.isNaN(score) ? null : { score, weight: em.modelTerm(item) },
+        answers: table.votesOfItem(item).map((vote) => ({
+          deviceId: table.devices.names[table.voteDevice[vote]],
+          answer: table.voteLabel[vote] ? ('present' as const) : ('absent' as const),
+          weight: em.weight(table.voteSource[vote], table.voteLabel[vote]),
+          status: this.statusOf(table.voteDevice[vote]),
+        })),
+      };
+    });
+  }
+
+  /** An admin's decision wins (a device pinned active was released); else what the rules found. */
+  private statusOf(device: number): AuditedStatus {
+    const pinned = this.pinned.get(device);
+    if (pinned === 'active') return 'released';
+    return pinned ?? (this.findings.has(device) ? 'quarantined' : 'active');
   }
 
   /** EM, then the rules, then EM again without the devices they exclude, until no device changes side. */

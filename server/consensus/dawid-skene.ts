@@ -183,6 +183,16 @@ export class DawidSkene {
     return label ? this.usedPresent[source] : this.usedAbsent[source];
   }
 
+  /** What a source's answer adds to its item's log-odds when its device counts: its trust on that tag. */
+  weight(source: number, label: number): number {
+    return label ? this.weightPresent[source] : this.weightAbsent[source];
+  }
+
+  /** A tag's prevalence as log-odds: where each of its items starts before any vote. */
+  prior(tag: number): number {
+    return this.tagLogit[tag];
+  }
+
   /** The device's overall posterior means and the standard deviation of sensitivity + specificity − 1. */
   reliability(device: number): { sensitivity: number; specificity: number; reliability: number; uncertainty: number } {
     const sensitivity = devicePosterior(this.deviceS1[device], this.deviceN1[device]);
@@ -312,7 +322,8 @@ export class DawidSkene {
     this.usedAbsent[source] = absent;
   }
 
-  private modelTerm(item: number): number {
+  /** What the model's score adds to an item's log-odds (0 without a score). */
+  modelTerm(item: number): number {
     const score = this.table.itemScore[item];
     if (Number.isNaN(score)) return 0;
     const clamped = Math.min(0.99, Math.max(0.01, score));

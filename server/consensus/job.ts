@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ConsensusRun, DeviceStatus } from '../contract/admin.ts';
+import type { ConsensusRun, DeviceStatus, PhotoConsensus } from '../contract/admin.ts';
 import type { BundleStore } from '../models/bundle-store.ts';
 import type { AdminDeviceStatus, ConsensusItem, Repository } from '../storage/repository.ts';
 import { ConsensusEngine } from './aggregate.ts';
@@ -16,6 +16,13 @@ export interface ConsensusJob {
   run(options?: { full?: boolean }): Promise<ConsensusRun>;
   /** Something changed (a sync stored events, an admin decided): a run follows within the delay, off the request path. */
   schedule(): void;
+  /**
+   * How the latest run reached each tag of one photo (null: nobody answered about it), from the
+   * engine this process keeps: only that photo's votes are read. Statuses and weights are the run's,
+   * so a device banned since shows as banned after the next run. Where this process holds no run
+   * (just started, or the CLI ran since), it runs one first.
+   */
+  audit(photoId: string): Promise<PhotoConsensus | null>;
   /** The latest run's wanted tags, for sync answers. */
   wantedTags(): Promise<string[]>;
   /** Waits for the run in progress and cancels a scheduled one. */
@@ -58,10 +65,15 @@ export function createConsensusJob({ repository, bundles, logger, delayMs = DEFA
   let timer: NodeJS.Timeout | null = null;
   let wanted: string[] | null = null;
 
-  function run({ full = false } = {}): Promise<ConsensusRun> {
-    const next = queue.then(() => runOnce(full));
+  /** Runs and audits one at a time, in the order asked: an audit reads the engine a run leaves. */
+  function serially<T>(task: () => Promise<T>): Promise<T> {
+    const next = queue.then(task);
     queue = next.catch(() => {});
     return next;
+  }
+
+  function run({ full = false } = {}): Promise<ConsensusRun> {
+    return serially(() => runOnce(full));
   }
 
   async function runOnce(full: boolean): Promise<ConsensusRun> {
@@ -88,14 +100,23 @@ export function createConsensusJob({ repository, bundles, logger, delayMs = DEFA
     const run: ConsensusRun = { at: new Date().toISOString(), ms: 0, votes: current.ledger.votes, incremental: !rebuild };
     run.ms = Math.round(performance.now() - started);
     const feedbackPerDay = [...current.days].sort(([a], [b]) => a.localeCompare(b)).map(([day, events]) => ({ day, events }));
-    await repository.saveConsensus({ run, items, devices: result.devices, wantedTags: result.wantedTags, feedbackPerDay }, rebuild ? 'replace' : 'update');
+    await repository.saveConsensus({ run, items, devices: result.devices, wantedTags: result.wantedTags, feedbackPerDay, alerts: result.alerts }, rebuild ? 'replace' : 'update');
     current.storedAt = run.at;
     state = current;
     wanted = result.wantedTags;
     logger.info({ consensus: { ...run, items: items.length, quarantined: result.devices.filter((d) => d.quarantine).length } }, 'consensus run');
-    // Until the dashboard shows them, the log is where an admin finds the rules held back.
     for (const { rule, tagKey, devices, share, evidence } of result.alerts) logger.warn({ alert: { rule, tagKey, devices: devices.length, share } }, evidence);
     return run;
+  }
+
+  function audit(photoId: string): Promise<PhotoConsensus | null> {
+    return serially(async () => {
+      const latest = await repository.latestConsensusRun();
+      if (!state || state.storedAt !== latest?.run.at) await runOnce(false);
+      // runOnce always leaves its state behind.
+      const tags = state!.engine.audit(photoId);
+      return tags && { photoId, tags };
+    });
   }
 
   async function readNewEvents(current: State): Promise<LedgerUpdate> {
@@ -134,6 +155,7 @@ export function createConsensusJob({ repository, bundles, logger, delayMs = DEFA
 
   return {
     run,
+    audit,
 
     schedule() {
       if (timer) return;

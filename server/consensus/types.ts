@@ -1,4 +1,4 @@
-import type { QuarantineReason } from '../contract/admin.ts';
+import type { ConsensusAlert, QuarantineReason } from '../contract/admin.ts';
 
 /**
  * The consensus engine's inputs and outputs. Pure data: the engine (./aggregate.ts) is
@@ -23,7 +23,7 @@ export interface ModelScore {
   score: number;
 }
 
-export type { QuarantineReason };
+export type { ConsensusAlert, QuarantineReason };
 
 export interface DeviceEstimate {
   deviceId: string;
@@ -46,22 +46,6 @@ export interface ItemEstimate {
   votes: number;
   /** The model was confidently wrong by consensus: weighted up for training. */
   hard: boolean;
-}
-
-/**
- * A quarantine rule held back because it would set aside too large a share of the devices at once
- * (see CASCADE_SHARE in ./quarantine.ts): its devices stay active until an admin decides.
- */
-export interface ConsensusAlert {
-  rule: QuarantineReason;
-  /** The tag, for the rule judged on one tag's answers; null for a rule on whole devices. */
-  tagKey: string | null;
-  /** The devices it would have quarantined. */
-  devices: string[];
-  /** Their share of the active devices (of those that answered the tag, for a rule on one tag). */
-  share: number;
-  /** In words: how many, why it is held back, and the first device's evidence. */
-  evidence: string;
 }
 
 export interface ConsensusResult {

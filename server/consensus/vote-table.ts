@@ -110,6 +110,21 @@ export class VoteTable {
     return this.index;
   }
 
+  /** A photo's items and each item's votes, walked from their lists: bounded by that photo's votes, never the table. */
+  itemsOfPhoto(photoId: string): number[] {
+    const photo = this.photos.find(photoId);
+    const items: number[] = [];
+    if (photo === undefined || photo >= this.photoFirstItem.length) return items;
+    for (let item = this.photoFirstItem[photo]; item !== -1; item = this.nextItemOfPhoto[item]) items.push(item);
+    return items;
+  }
+
+  votesOfItem(item: number): number[] {
+    const votes: number[] = [];
+    for (let vote = this.itemFirstVote[item]; vote !== -1; vote = this.nextVoteOfItem[vote]) votes.push(vote);
+    return votes;
+  }
+
   private findItem(photo: number, tag: number): number {
     if (photo >= this.photoFirstItem.length) return -1;
     let item = this.photoFirstItem[photo];
@@ -224,6 +239,11 @@ export class Interner {
 
   get size(): number {
     return this.names.length;
+  }
+
+  /** The index of a name already interned. */
+  find(name: string): number | undefined {
+    return this.byName.get(name);
   }
 
   intern(name: string): number {

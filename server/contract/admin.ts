@@ -41,6 +41,22 @@ export const AdminHardExampleSchema = z.object({
   shared: z.boolean(),
 });
 
+/**
+ * A quarantine rule held back because it would set aside too large a share of the devices at once
+ * (../consensus/quarantine.ts): its devices stay active until an admin decides.
+ */
+export const ConsensusAlertSchema = z.object({
+  rule: QuarantineReasonSchema,
+  /** The tag, for the rule judged on one tag's answers; null for a rule on whole devices. */
+  tagKey: z.string().nullable(),
+  /** The devices it would have quarantined. */
+  devices: z.array(z.string()),
+  /** Their share of the active devices (of those that answered the tag, for a rule on one tag). */
+  share: z.number(),
+  /** In words: how many, why it is held back, and the first device's evidence. */
+  evidence: z.string(),
+});
+
 /** One consensus run: when (ISO-8601), how long, over how many standing votes, and whether it only added new events. */
 export const ConsensusRunSchema = z.object({ at: z.string(), ms: z.number(), votes: z.number().int(), incremental: z.boolean() });
 
@@ -51,6 +67,40 @@ export const AdminConsensusSchema = z.object({
   devices: z.array(AdminDeviceSchema),
   hardExamples: z.array(AdminHardExampleSchema),
   wantedTags: z.array(z.string()),
+  /** The latest run's held-back rules, for an admin to decide about their devices. */
+  alerts: z.array(ConsensusAlertSchema),
+});
+
+/** A device as consensus counted it in the latest run: released means an admin lifted a quarantine for good. */
+export const AuditedStatusSchema = z.enum(['active', 'quarantined', 'banned', 'released']);
+
+/**
+ * `GET /api/v1/admin/photos/<photoId>/consensus`: how the latest consensus run reached each of a
+ * photo's tags. Weights are log-odds: a tag's log-odds are its prior, plus the model's weight, plus
+ * the weight of every answer whose device counts (active or released), and its probability is
+ * their logistic; quarantined and banned devices' answers count nothing.
+ */
+export const PhotoConsensusSchema = z.object({
+  photoId: z.string(),
+  tags: z.array(
+    z.object({
+      tagKey: z.string(),
+      probability: z.number(),
+      /** The tag's prevalence among all photos, as log-odds: where the estimate starts. */
+      prior: z.number(),
+      /** The model's score and what it added, when an event carried one; null when the model was no voter here. */
+      model: z.object({ score: z.number(), weight: z.number() }).nullable(),
+      answers: z.array(
+        z.object({
+          deviceId: z.string(),
+          answer: z.enum(['present', 'absent']),
+          /** What this answer adds when its device counts: the trust consensus gives that device on this tag. */
+          weight: z.number(),
+          status: AuditedStatusSchema,
+        }),
+      ),
+    }),
+  ),
 });
 
 /** `POST /api/v1/admin/tags/merge`: count a free-text tag as a vocabulary tag from now on. */
@@ -62,6 +112,9 @@ export const TagMergeRequestSchema = z.strictObject({
 /** The answer to `POST /api/v1/admin/devices/<id>/release` and `/ban`. */
 export const DeviceStatusChangeSchema = z.object({ deviceId: z.string(), status: DeviceStatusSchema });
 
+export type ConsensusAlert = z.infer<typeof ConsensusAlertSchema>;
+export type AuditedStatus = z.infer<typeof AuditedStatusSchema>;
+export type PhotoConsensus = z.infer<typeof PhotoConsensusSchema>;
 export type ConsensusRun = z.infer<typeof ConsensusRunSchema>;
 export type TagMergeRequest = z.infer<typeof TagMergeRequestSchema>;
 export type DeviceStatusChange = z.infer<typeof DeviceStatusChangeSchema>;

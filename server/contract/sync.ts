@@ -67,12 +67,17 @@ const UsageSchema = z.object({
   photos: z.number().int().nonnegative(),
 });
 
+/** The quotas' megabyte (MiB). */
+export const QUOTA_MB = 1024 * 1024;
+
 export const AdminStatsSchema = z.object({
   devices: z.number().int().nonnegative(),
   events: z.number().int().nonnegative(),
   photos: z.number().int().nonnegative(),
   /** What all devices stored today (UTC), and the day's quotas (past one, a device or everyone gets 429 quota-exceeded). */
   today: UsageSchema,
+  /** The devices nearest a per-device quota today (by the largest share of any of the three), nearest first. */
+  nearestQuota: z.array(UsageSchema.extend({ deviceId: z.string() })),
   quotas: z.object({
     deviceEventsPerDay: z.number(),
     deviceMegabytesPerDay: z.number(),

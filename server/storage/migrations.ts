@@ -10,6 +10,7 @@
  * insert on a different index page and cost a third of SQLite's time per sync batch; whatever
  * comes to read events by photo adds the index it needs in its own step.
  */
+import { CONSENSUS_ALERTS_MIGRATION } from './consensus-alerts-migration.ts';
 import { CONSENSUS_MIGRATION } from './consensus-migration.ts';
 import { DEVICE_USAGE_MIGRATION } from './device-usage-migration.ts';
 import { TRAINING_MIGRATION } from './training-migration.ts';
@@ -95,4 +96,5 @@ export const MIGRATIONS: readonly Migration[] = [
   CONSENSUS_MIGRATION,
   TRAINING_MIGRATION,
   DEVICE_USAGE_MIGRATION,
+  CONSENSUS_ALERTS_MIGRATION,
 ];

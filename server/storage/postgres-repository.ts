@@ -150,6 +150,16 @@ export function openPostgresRepository(connectionString: string): Repository {
       return { device: counts('device'), everyone: counts('everyone') };
     },
 
+    async devicesNearestQuota(day, quota, limit) {
+      const { rows } = await pool.query<DailyUsage & { deviceId: string }>({
+        name: 'devices-nearest-quota',
+        text: `SELECT device_id AS "deviceId", events, bytes::float8 AS bytes, photos FROM device_usage WHERE day = $1::date
+               ORDER BY greatest(events::float8 / $2, bytes::float8 / $3, photos::float8 / $4) DESC, device_id LIMIT $5`,
+        values: [usageDay(day), quota.events, quota.bytes, quota.photos, limit],
+      });
+      return rows;
+    },
+
     async stats() {
       const { rows } = await pool.query<{ devices: number; events: number; photos: number }>({
         name: 'stats',

@@ -89,6 +89,14 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect((await repo.usage(new Date('2031-05-05T12:00:00.000Z'), device.id)).device.events).toBe(3);
       expect((await repo.usage(day, randomUUID())).device).toEqual({ events: 0, bytes: 0, photos: 0 });
       expect(await repo.usage(day)).toEqual({ device: { events: 0, bytes: 0, photos: 0 }, everyone });
+
+      // Nearest a quota of 10 events, 1 MB, 1 photo: the device with a photo (100 %), then the other (2 of 10 events).
+      const nearest = await repo.devicesNearestQuota(day, { events: 10, bytes: 2 ** 20, photos: 1 }, 10);
+      expect(nearest.filter((row) => row.deviceId === device.id || row.deviceId === other.id)).toEqual([
+        { deviceId: device.id, ...mine },
+        { deviceId: other.id, events: 2, bytes: expect.any(Number), photos: 0 },
+      ]);
+      expect(await repo.devicesNearestQuota(day, { events: 10, bytes: 2 ** 20, photos: 1 }, 1)).toHaveLength(1);
     });
 
     it('stores the new events of a batch that mixes new and already stored ones, in the order sent', async () => {
@@ -257,19 +265,24 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       });
       const run = (at: string, incremental: boolean) => ({ at, ms: 12, votes: 20, incremental });
       const other = hex(randomUUID());
+      const alert = {
+        rule: 'opposite' as const, tagKey: 'coco:dog', devices: [careful.id, banned.id], share: 2 / 3,
+        evidence: 'would set aside 2 of the 3 active devices that answered "coco:dog" (67 %); …',
+      };
       await repo.saveConsensus({
         run: run('2026-03-02T10:00:00.000Z', false),
         items: [item(shared, 0.02, true), item(other, 0.95)],
         devices: [estimate(careful.id, 0.8), estimate(banned.id, -0.7, true)],
         wantedTags: ['coco:cat'],
         feedbackPerDay: [{ day: '2026-03-01', events: 20 }],
+        alerts: [alert],
       }, 'replace');
       expect(await repo.setAdminDeviceStatus(banned.id, 'banned')).toBe(true);
       expect(await repo.setAdminDeviceStatus(randomUUID(), 'released')).toBe(false);
       expect((await repo.deviceByTokenHash(banned.tokenHash))?.banned).toBe(true);
       expect(await repo.adminDeviceStatuses()).toEqual(new Map([[banned.id, 'banned']]));
       expect(await repo.latestConsensusRun()).toEqual({
-        run: run('2026-03-02T10:00:00.000Z', false), wantedTags: ['coco:cat'], feedbackPerDay: [{ day: '2026-03-01', events: 20 }],
+        run: run('2026-03-02T10:00:00.000Z', false), wantedTags: ['coco:cat'], feedbackPerDay: [{ day: '2026-03-01', events: 20 }], alerts: [alert],
       });
       expect(await repo.consensusDevices()).toEqual([
         { ...estimate(careful.id, 0.8), adminStatus: null },
@@ -277,12 +290,12 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       ]);
       expect(await repo.hardItems(10)).toEqual([{ ...item(shared, 0.02, true), shared: true }]);
 
-      await repo.saveConsensus({ run: run('2026-03-02T11:00:00.000Z', true), items: [item(other, 0.5)], devices: [estimate(careful.id, 0.85)], wantedTags: [], feedbackPerDay: [] }, 'update');
+      await repo.saveConsensus({ run: run('2026-03-02T11:00:00.000Z', true), items: [item(other, 0.5)], devices: [estimate(careful.id, 0.85)], wantedTags: [], feedbackPerDay: [], alerts: [] }, 'update');
       expect((await repo.confidentItems(0.9)).map((i) => [i.photoId, i.probability])).toEqual([[shared, 0.02]]);
-      expect((await repo.latestConsensusRun())?.run.incremental).toBe(true);
+      expect(await repo.latestConsensusRun()).toMatchObject({ run: { incremental: true }, alerts: [] });
       expect((await repo.consensusDevices()).map((d) => d.deviceId)).toEqual([careful.id]);
 
-      await repo.saveConsensus({ run: run('2026-03-02T12:00:00.000Z', false), items: [], devices: [], wantedTags: [], feedbackPerDay: [] }, 'replace');
+      await repo.saveConsensus({ run: run('2026-03-02T12:00:00.000Z', false), items: [], devices: [], wantedTags: [], feedbackPerDay: [], alerts: [] }, 'replace');
       expect(await repo.confidentItems(0.5)).toEqual([]);
       expect(await repo.hardItems(10)).toEqual([]);
     });

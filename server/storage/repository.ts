@@ -2,7 +2,7 @@ import type { TrainingRun } from '../contract/training.ts';
 import type { ConsensusRun } from '../contract/admin.ts';
 import type { FeedbackEvent, FeedbackEventType, Verdict } from '../contract/feedback-event.ts';
 import type { AdminStats } from '../contract/sync.ts';
-import type { DeviceEstimate, ItemEstimate } from '../consensus/types.ts';
+import type { ConsensusAlert, DeviceEstimate, ItemEstimate } from '../consensus/types.ts';
 
 /**
  * Everything the server keeps, behind one interface: SQLite (./sqlite-repository.ts, the default,
@@ -89,13 +89,11 @@ export interface ConsensusSnapshot {
   devices: DeviceEstimate[];
   wantedTags: string[];
   feedbackPerDay: { day: string; events: number }[];
+  /** Every rule held back now: the engine judges all devices on every run, incremental or full, so each run's list is whole. */
+  alerts: ConsensusAlert[];
 }
 
-export interface StoredRun {
-  run: ConsensusRun;
-  wantedTags: string[];
-  feedbackPerDay: { day: string; events: number }[];
-}
+export type StoredRun = Pick<ConsensusSnapshot, 'run' | 'wantedTags' | 'feedbackPerDay' | 'alerts'>;
 
 export interface ConsensusDevice extends DeviceEstimate {
   adminStatus: AdminDeviceStatus | null;
@@ -185,6 +183,11 @@ export interface Repository extends ConsensusStore, TrainingStore {
    * and recordPhoto in their own transactions.
    */
   usage(day: Date, deviceId?: string): Promise<{ device: DailyUsage; everyone: DailyUsage }>;
+  /**
+   * The devices whose usage on the UTC day of `day` is nearest a per-device `quota` (by the largest
+   * share of its events, bytes or photos), nearest first, at most `limit`.
+   */
+  devicesNearestQuota(day: Date, quota: DailyUsage, limit: number): Promise<(DailyUsage & { deviceId: string })[]>;
   stats(): Promise<Pick<AdminStats, 'devices' | 'events' | 'photos'>>;
   /** Server settings such as the admin token's hash. */
   setting(key: string): Promise<string | null>;

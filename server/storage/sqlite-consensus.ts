@@ -24,7 +24,7 @@ export function sqliteConsensusStore(db: Database.Database): ConsensusStore {
       s.insertDevice.run(d.deviceId, d.sensitivity, d.specificity, d.reliability, d.uncertainty, d.votes, d.quarantine?.reason ?? null, d.quarantine?.evidence ?? null);
     }
     const { run } = snapshot;
-    s.insertRun.run(run.at, run.ms, run.votes, run.incremental ? 1 : 0, JSON.stringify(snapshot.wantedTags), JSON.stringify(snapshot.feedbackPerDay));
+    s.insertRun.run(run.at, run.ms, run.votes, run.incremental ? 1 : 0, JSON.stringify(snapshot.wantedTags), JSON.stringify(snapshot.feedbackPerDay), JSON.stringify(snapshot.alerts));
   });
 
   return {
@@ -39,13 +39,14 @@ export function sqliteConsensusStore(db: Database.Database): ConsensusStore {
 
     async latestConsensusRun() {
       const row = statements().latestRun.get() as
-        | { at: string; ms: number; votes: number; incremental: number; wanted_tags: string; feedback_per_day: string }
+        | { at: string; ms: number; votes: number; incremental: number; wanted_tags: string; feedback_per_day: string; alerts: string }
         | undefined;
       if (!row) return null;
       return {
         run: { at: row.at, ms: row.ms, votes: row.votes, incremental: row.incremental === 1 },
         wantedTags: JSON.parse(row.wanted_tags),
         feedbackPerDay: JSON.parse(row.feedback_per_day),
+        alerts: JSON.parse(row.alerts),
       };
     },
 
@@ -107,9 +108,9 @@ function prepare(db: Database.Database) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertRun: db.prepare(
-      'INSERT INTO consensus_runs (at, ms, votes, incremental, wanted_tags, feedback_per_day) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO consensus_runs (at, ms, votes, incremental, wanted_tags, feedback_per_day, alerts) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    latestRun: db.prepare('SELECT at, ms, votes, incremental, wanted_tags, feedback_per_day FROM consensus_runs ORDER BY id DESC LIMIT 1'),
+    latestRun: db.prepare('SELECT at, ms, votes, incremental, wanted_tags, feedback_per_day, alerts FROM consensus_runs ORDER BY id DESC LIMIT 1'),
     devices: db.prepare(DEVICES_SQL),
     confidentItems: db.prepare('SELECT * FROM consensus_items WHERE probability >= ? OR probability <= ?'),
     hardItems: db.prepare(

@@ -113,6 +113,10 @@ export function openSqliteRepository(file: string): Repository {
       return { device: device ?? { events: 0, bytes: 0, photos: 0 }, everyone: everyoneUsage.get(key) as DailyUsage };
     },
 
+    async devicesNearestQuota(day, quota, limit) {
+      return statements().nearestQuota.all(usageDay(day), quota.events, quota.bytes, quota.photos, limit) as (DailyUsage & { deviceId: string })[];
+    },
+
     async stats() {
       return statements().stats.get() as { devices: number; events: number; photos: number };
     },
@@ -149,6 +153,10 @@ function prepare(db: Database.Database) {
       `INSERT INTO device_usage (device_id, day, events, bytes, photos) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (device_id, day) DO UPDATE SET
          events = events + excluded.events, bytes = bytes + excluded.bytes, photos = photos + excluded.photos`,
+    ),
+    nearestQuota: db.prepare(
+      `SELECT device_id AS deviceId, events, bytes, photos FROM device_usage WHERE day = ?
+       ORDER BY max(events * 1.0 / ?, bytes * 1.0 / ?, photos * 1.0 / ?) DESC, device_id LIMIT ?`,
     ),
     deviceUsage: db.prepare('SELECT events, bytes, photos FROM device_usage WHERE device_id = ? AND day = ?'),
     everyoneUsage: db.prepare(

@@ -39,8 +39,11 @@ async function api<T>(path: string, init: RequestInit, parse: (body: unknown) =>
 
 const admin = (method = 'GET', on = session.server) => ({ method, headers: { Authorization: `Bearer ${on.adminToken}` } });
 
+/** Photo 0 has a dog, which the model was sure is not there: a hard example whose audit the admin opens. */
+const MISSED = { photo: 0, tag: 0, score: 0.02 };
+
 /** Registers a device and syncs its verdict on every (photo, tag); `honest` false answers the opposite. */
-async function device(honest: boolean, start: number): Promise<string> {
+async function device(honest: boolean, start: number, gapMs = ANSWER_GAP_MS): Promise<string> {
   const { deviceId, token } = await api('/devices', { method: 'POST' }, (body) => DeviceRegistrationSchema.parse(body));
   const events: FeedbackEvent[] = [];
   for (let photo = 0; photo < PHOTOS; photo += 1) {
@@ -51,10 +54,10 @@ async function device(honest: boolean, start: number): Promise<string> {
         type: 'tag-verdict',
         photoId: photoId(photo),
         model: 'e2e-model',
-        at: new Date(start + events.length * ANSWER_GAP_MS).toISOString(),
+        at: new Date(start + events.length * gapMs).toISOString(),
         tag: { id },
         verdict: truth === honest ? 'correct' : 'wrong',
-        score: 0.5,
+        score: photo === MISSED.photo && tag === MISSED.tag ? MISSED.score : 0.5,
         origin: 'detector',
       });
     });
@@ -115,8 +118,27 @@ describe('admin dashboard', () => {
       expect(size).toBeGreaterThan(0);
     }
     expect(await page.getByTestId('tag-quality-row').count()).toBeGreaterThan(0);
+    // Today's usage: every answer of the three devices, and each of them against its own limits.
+    expect(await page.getByTestId('usage-events').innerText()).toBe(String(3 * PHOTOS * TAGS.length));
+    expect(await page.getByTestId('usage-device').count()).toBe(3);
+    await page.getByTestId('alerts-none').waitFor();
     // Nothing is wider than the phone.
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+    // The hard example opens how consensus labelled it: the adversary's answer is there, set aside.
+    const hard = page.locator(`[data-testid="hard-example"][data-photo-id="${photoId(MISSED.photo)}"]`);
+    await hard.getByTestId('open-audit').click();
+    const audit = page.getByTestId('photo-audit');
+    await audit.waitFor();
+    const dog = audit.locator(`[data-testid="audit-tag"][data-tag-key="${TAGS[MISSED.tag]}"]`);
+    expect(await dog.getByTestId('audit-model').innerText()).toMatch(/^2\s?% → /);
+    expect(await dog.locator('[data-testid="audit-answer"][data-status="active"]').count()).toBe(2);
+    expect(await dog.locator(`[data-testid="audit-answer"][data-device-id="${adversary}"]`).getAttribute('data-status')).toBe('quarantined');
+    for (const control of [hard.getByTestId('open-audit'), audit.getByTestId('audit-close')]) {
+      expect((await control.boundingBox())?.height).toBeGreaterThanOrEqual(44);
+    }
+    await audit.getByTestId('audit-close').click();
+    await audit.waitFor({ state: 'detached' });
 
     const row = page.locator(`[data-testid="quarantined-device"][data-device-id="${adversary}"]`);
     expect(await row.getAttribute('data-reason')).toBe(found?.reason);
@@ -147,6 +169,21 @@ describe('admin dashboard', () => {
       return JSON.stringify(rows);
     });
     expect(stored).not.toContain(server.adminToken);
+
+    // Three fast bots join: quarantining them would set aside half of the devices, so the rule
+    // alerts the admin instead, naming each bot with the release and ban actions.
+    const bots = [await device(true, start + 3000, 100), await device(true, start + 4000, 100), await device(true, start + 5000, 100)];
+    await api('/admin/aggregate', admin('POST'), (body) => body);
+    await page.getByTestId('admin-refresh').click();
+    const alert = page.locator('[data-testid="alert"][data-rule="too-fast"]');
+    await alert.waitFor();
+    expect(await alert.getByTestId('alert-evidence').innerText()).toContain('would set aside 3 of the 6');
+    const named = alert.locator(`[data-testid="alert-device"][data-device-id="${bots[0]}"]`);
+    expect(await alert.getByTestId('alert-device').count()).toBe(3);
+    await named.getByTestId('ban').click();
+    await page.locator('[data-testid="admin"][data-busy=""]').waitFor();
+    expect((await consensus()).devices.find((row) => row.deviceId === bots[0])?.status).toBe('banned');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
   });
 
   it('trains on taught tags, shows the run published and the new version current, and rolls back', { timeout: 180_000 }, async () => {

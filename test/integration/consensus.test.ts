@@ -146,7 +146,7 @@ describe('consensus through the admin API', () => {
     });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^consensus over 248 votes from 4 devices in \d+ ms\nquarantined: 0\nwanted tags: .*coco:bird/);
+    expect(run.stdout).toMatch(/^consensus over 248 votes from 4 devices in \d+ ms\nquarantined: 0\nalerts: 0\nwanted tags: .*coco:bird/);
     expect(await aggregate()).toMatchObject({ incremental: false, votes: 248 });
   });
 });

@@ -4,7 +4,7 @@ import { ApiError } from '../../api-error.ts';
 import { CONFIDENT, tagQuality } from '../../consensus/tag-quality.ts';
 import type { ConsensusJob } from '../../consensus/job.ts';
 import {
-  TagMergeRequestSchema, type AdminConsensus, type AdminDevice, type ConsensusRun, type DeviceStatusChange, type TagMergeRequest,
+  TagMergeRequestSchema, type AdminConsensus, type AdminDevice, type ConsensusRun, type DeviceStatusChange, type PhotoConsensus, type TagMergeRequest,
 } from '../../contract/admin.ts';
 import { Sha256HexSchema } from '../../contract/feedback-event.ts';
 import type { BundleStore } from '../../models/bundle-store.ts';
@@ -28,8 +28,8 @@ export interface AdminConsensusDeps {
 }
 
 /**
- * The admin side of consensus (admin token): run it, read it, decide about devices, merge a
- * free-text tag into the vocabulary, and see a shared photo.
+ * The admin side of consensus (admin token): run it, read it, audit one photo's labels, decide
+ * about devices, merge a free-text tag into the vocabulary, and see a shared photo.
  */
 export function adminConsensusRoutes({ repository, photos, bundles, consensus, admin }: AdminConsensusDeps) {
   const small = limitBody(SMALL_BODY_BYTES);
@@ -57,6 +57,7 @@ export function adminConsensusRoutes({ repository, photos, bundles, consensus, a
         devices: devices.map(adminDevice),
         hardExamples: hard.map(({ photoId, tagKey, modelScore, probability, shared }) => ({ photoId, tagKey, modelScore: modelScore ?? 0, probability, shared })),
         wantedTags: latest?.wantedTags ?? [],
+        alerts: latest?.alerts ?? [],
       });
     })
     .post('/admin/devices/:id/release', admin, small, async (c) => c.json(await setStatus(c.req.param('id'), 'released')))
@@ -71,6 +72,13 @@ export function adminConsensusRoutes({ repository, photos, bundles, consensus, a
       await repository.mergeTag(merge.from, merge.into);
       consensus.schedule();
       return c.json(merge);
+    })
+    .get('/admin/photos/:photoId/consensus', admin, async (c) => {
+      const photoId = c.req.param('photoId');
+      if (!Sha256HexSchema.safeParse(photoId).success) throw new ApiError(400, 'bad-request', 'A photo id is the sha256 of its bytes: 64 lowercase hex characters');
+      const audit = await consensus.audit(photoId);
+      if (!audit) throw new ApiError(404, 'not-found', 'Nobody has answered about this photo');
+      return c.json<PhotoConsensus>(audit);
     })
     .get('/admin/photos/:sha256', admin, async (c) => {
       const id = c.req.param('sha256');
