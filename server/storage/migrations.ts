@@ -12,6 +12,7 @@
  */
 import { CONSENSUS_MIGRATION } from './consensus-migration.ts';
 import { DEVICE_USAGE_MIGRATION } from './device-usage-migration.ts';
+import { TAG_DECISIONS_MIGRATION } from './tag-decisions-migration.ts';
 import { TRAINING_MIGRATION } from './training-migration.ts';
 
 export interface Migration {
@@ -95,4 +96,5 @@ export const MIGRATIONS: readonly Migration[] = [
   CONSENSUS_MIGRATION,
   TRAINING_MIGRATION,
   DEVICE_USAGE_MIGRATION,
+  TAG_DECISIONS_MIGRATION,
 ];
