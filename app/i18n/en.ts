@@ -178,8 +178,15 @@ export const en: Messages = {
   trainingStatus: 'Result',
   trainingMap: 'mAP current → candidate',
   trainingNewTags: 'New tags',
-  trainingHeldBack: (tag, reason) =>
-    `held back: ${tag} (${{ 'web-address': 'a web address', 'email-address': 'an email address', 'phone-or-contact': 'a phone number or contact', 'few-teachers': 'fewer than 3 trusted devices taught it' }[reason]})`,
+  trainingHeldBack: (tag, reason) => `held back: ${tag} (${reason})`,
+  heldBackReasons: {
+    'web-address': 'a web address',
+    'email-address': 'an email address',
+    'phone-or-contact': 'a phone number or contact',
+    'few-teachers': 'fewer than 3 trusted devices taught it',
+    refused: 'refused by an admin',
+    'awaiting-approval': 'waiting for an admin to approve it',
+  },
   trainingDuration: 'Took',
   trainingReasons: 'Why',
   trainingTriggers: { api: 'Dashboard', cli: 'CLI', schedule: 'Automatic' },

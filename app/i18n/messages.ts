@@ -158,7 +158,10 @@ export interface Messages {
   trainingMap: string;
   trainingNewTags: string;
   /** A taught tag not learned because its name advertises, with why. */
-  trainingHeldBack: (tag: string, reason: HeldBackReason) => string;
+  /** `reason`: one of heldBackReasons. */
+  trainingHeldBack: (tag: string, reason: string) => string;
+  /** Why a new taught tag is not learned (training runs, the review queue). */
+  heldBackReasons: Record<HeldBackReason, string>;
   trainingDuration: string;
   trainingReasons: string;
   trainingTriggers: Record<TrainingTrigger, string>;
