@@ -1,6 +1,6 @@
-import type { AdminConsensus } from '../../server/contract/admin.ts';
+import type { AdminConsensus, AdminTaughtTags } from '../../server/contract/admin.ts';
 import type { AdminTraining, ModelVersion } from '../../server/contract/training.ts';
-import { createAdminApi, type AdminApi, type AdminErrorCode, type DeviceDecision, type Fetch } from './admin-api.ts';
+import { createAdminApi, type AdminApi, type AdminErrorCode, type DeviceDecision, type Fetch, type TagReviewAction } from './admin-api.ts';
 
 /** Where the admin token is kept: this tab's session only, never IndexedDB, never a log. */
 export const ADMIN_TOKEN_KEY = 'wanwu-admin-token';
@@ -16,7 +16,9 @@ export class AdminState {
   /** Training runs and progress, and the model versions, as last read; null until read. */
   training = $state.raw<AdminTraining | null>(null);
   models = $state.raw<ModelVersion[] | null>(null);
-  /** The action under way (`unlock`, `refresh`, `run`, `train`, a device id or a model version), for disabled buttons and spinners. */
+  /** The new taught tags waiting for the model, as last read; null until read. */
+  taughtTags = $state.raw<AdminTaughtTags | null>(null);
+  /** The action under way (`unlock`, `refresh`, `run`, `train`, a device id, a model version or a tag key), for disabled buttons and spinners. */
   busy = $state<string | null>(null);
   #api: AdminApi | null = null;
 
@@ -47,7 +49,7 @@ export class AdminState {
       this.#api = api;
       this.storage.setItem(ADMIN_TOKEN_KEY, token.trim());
       this.data = answer.body;
-      return this.#reloadTraining();
+      return (await this.#reloadTraining()) ?? this.#reloadTaughtTags();
     });
   }
 
@@ -57,6 +59,7 @@ export class AdminState {
     this.data = null;
     this.training = null;
     this.models = null;
+    this.taughtTags = null;
     this.error = null;
   }
 
@@ -98,6 +101,14 @@ export class AdminState {
     });
   }
 
+  /** Decides about a new taught tag; the queue is read again after, since a rename or merge moves its labels. */
+  reviewTag(tagKey: string, action: TagReviewAction): Promise<void> {
+    return this.#run(tagKey, async () => {
+      const answer = await this.#api!.reviewTag(tagKey, action);
+      return answer.ok ? this.#reloadTaughtTags() : answer.code;
+    });
+  }
+
   /** Reads training again while a run is in progress: a poll, so it never blocks the admin's actions. */
   async pollTraining(): Promise<void> {
     if (!this.#api) return;
@@ -111,10 +122,18 @@ export class AdminState {
   }
 
   async #reload(): Promise<AdminErrorCode | null> {
-    const [answer, training] = await Promise.all([this.#api!.consensus(), this.#reloadTraining()]);
+    const [answer, training, taught] = await Promise.all([this.#api!.consensus(), this.#reloadTraining(), this.#reloadTaughtTags()]);
     if (!answer.ok) return answer.code;
     this.data = answer.body;
-    return training;
+    return training ?? taught;
+  }
+
+  /** Not part of training's poll: listing who taught each tag reads every event. */
+  async #reloadTaughtTags(): Promise<AdminErrorCode | null> {
+    const answer = await this.#api!.taughtTags();
+    if (!answer.ok) return answer.code;
+    this.taughtTags = answer.body;
+    return null;
   }
 
   async #reloadTraining(): Promise<AdminErrorCode | null> {

@@ -197,6 +197,22 @@ export const en: Messages = {
   modelsRollback: 'Roll back',
   modelsConfirmRollback: (version) => `Make ${version} current on every phone?`,
   modelsCancel: 'Cancel',
+  taughtTitle: 'New taught tags',
+  taughtPolicies: {
+    approval: 'A new tag is learned only after an admin approves it (WANWU_NEW_TAGS=approval).',
+    automatic: 'A new tag is learned once its name passes the checks and 3 trusted devices taught it (WANWU_NEW_TAGS=automatic).',
+  },
+  taughtNone: 'No new tag is waiting.',
+  taughtEvidence: (photos, trusted, all) => `${photos} photo${photos === 1 ? '' : 's'} · taught by ${trusted} trusted of ${all} device${all === 1 ? '' : 's'}`,
+  taughtWillLearn: 'the next training run learns it',
+  taughtDecisions: { approved: 'Approved', refused: 'Refused' },
+  taughtApprove: 'Approve',
+  taughtRefuse: 'Refuse',
+  taughtRename: 'Rename',
+  taughtNewName: 'New name',
+  taughtMerge: 'Merge',
+  taughtMergeInto: 'Count as tag',
+  taughtSave: 'Save',
   // -- end training --
   // -- model update --
   modelUpdated: (learned) => (learned > 0 ? `Model updated: learned ${learned} new tag${learned === 1 ? '' : 's'}` : 'Model updated'),

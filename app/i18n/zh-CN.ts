@@ -197,6 +197,22 @@ export const zhCN: Messages = {
   modelsRollback: '回滚',
   modelsConfirmRollback: (version) => `让所有手机改用 ${version}？`,
   modelsCancel: '取消',
+  taughtTitle: '新教的标签',
+  taughtPolicies: {
+    approval: '新标签须经管理员批准才会被学习（WANWU_NEW_TAGS=approval）。',
+    automatic: '新标签名称通过检查、且有 3 台可信设备教过后自动学习（WANWU_NEW_TAGS=automatic）。',
+  },
+  taughtNone: '没有等待审核的新标签。',
+  taughtEvidence: (photos, trusted, all) => `${photos} 张照片 · ${all} 台设备教过，其中可信 ${trusted} 台`,
+  taughtWillLearn: '下次训练会学习它',
+  taughtDecisions: { approved: '已批准', refused: '已拒绝' },
+  taughtApprove: '批准',
+  taughtRefuse: '拒绝',
+  taughtRename: '改名',
+  taughtNewName: '新名称',
+  taughtMerge: '合并',
+  taughtMergeInto: '算作标签',
+  taughtSave: '保存',
   // -- end training --
   // -- model update --
   modelUpdated: (learned) => (learned > 0 ? `模型已更新：学会了 ${learned} 个新标签` : '模型已更新'),
