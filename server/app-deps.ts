@@ -6,6 +6,7 @@ import { createConsensusJob, DEFAULT_AGGREGATE_DELAY_MS } from './consensus/job.
 import { createModelRegistry } from './models/registry.ts';
 import { serverPaths } from './paths.ts';
 import { createTrainingJob, trainingScheduleFromEnv } from './training/job.ts';
+import { newTagPolicyFromEnv } from './training/tag-review.ts';
 import { adminTokenHash, chosenAdminToken } from './security/admin-token.ts';
 import { openRepository } from './storage/open-repository.ts';
 import { createPhotoFiles } from './storage/photo-files.ts';
@@ -21,6 +22,7 @@ export async function appDepsFromEnv(env: NodeJS.ProcessEnv, logger: Logger, ann
   const { appDir, bundleDir, dataDir } = serverPaths(env);
   const delayMs = 1000 * numberSetting(env, 'WANWU_AGGREGATE_DELAY', DEFAULT_AGGREGATE_DELAY_MS / 1000, { min: 0, unit: 'seconds' });
   const schedule = trainingScheduleFromEnv(env);
+  const newTags = newTagPolicyFromEnv(env);
   const limits = limitsFromEnv(env);
   const adminToken = chosenAdminToken(env.WANWU_ADMIN_TOKEN);
   const trustProxy = switchSetting(env, 'WANWU_TRUST_PROXY');
@@ -33,7 +35,7 @@ export async function appDepsFromEnv(env: NodeJS.ProcessEnv, logger: Logger, ann
     registry,
     repository,
     consensus: createConsensusJob({ repository, bundles: registry, logger, delayMs }),
-    training: createTrainingJob({ repository, registry, logger, ...schedule }),
+    training: createTrainingJob({ repository, registry, logger, newTags, ...schedule }),
     photos: createPhotoFiles(dataDir),
     adminTokenHash: await adminTokenHash(repository, adminToken, announceAdminToken),
     logger,

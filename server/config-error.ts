@@ -18,6 +18,15 @@ export function switchSetting(env: NodeJS.ProcessEnv, name: string): boolean {
   throw new ConfigError(`${name} must be 1 or 0 (true or false), not "${env[name]}"`);
 }
 
+/** The environment variable `name` as one of `choices` (any case), `fallback` when unset or empty; anything else is a ConfigError. */
+export function choiceSetting<T extends string>(env: NodeJS.ProcessEnv, name: string, choices: readonly T[], fallback: T): T {
+  const text = (env[name] ?? '').trim().toLowerCase();
+  if (text === '') return fallback;
+  const choice = choices.find((option) => option === text);
+  if (choice === undefined) throw new ConfigError(`${name} must be ${choices.join(' or ')}, not "${env[name]}"`);
+  return choice;
+}
+
 /** What a number setting accepts. */
 export interface NumberRange {
   min: number;

@@ -13,6 +13,8 @@ import { createPhotoFiles } from '../server/storage/photo-files.ts';
 import { openRepository } from '../server/storage/open-repository.ts';
 import type { Repository } from '../server/storage/repository.ts';
 import { createTrainingJob, type TrainingJob } from '../server/training/job.ts';
+import { DEFAULT_NEW_TAG_POLICY } from '../server/training/tag-review.ts';
+import type { NewTagPolicy } from '../server/contract/admin.ts';
 
 /**
  * The real app in-process (`app.request`), on a real SQLite repository in a fresh temp folder (or
@@ -46,6 +48,8 @@ export interface TestApiOptions {
   databaseUrl?: string;
   /** WANWU_TRUST_PROXY: client addresses from X-Forwarded-For. */
   trustProxy?: boolean;
+  /** WANWU_NEW_TAGS (default: the server's default). */
+  newTags?: NewTagPolicy;
 }
 
 export async function createTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -57,7 +61,7 @@ export async function createTestApi(options: TestApiOptions = {}): Promise<TestA
   const registry = createModelRegistry({ repository, builtBundleDir: options.bundleDir ?? join(dataDir, 'no-bundle'), dataDir });
   const bundles = options.bundles ?? registry;
   const consensus = createConsensusJob({ repository, bundles, logger, delayMs: options.aggregateDelayMs });
-  const training = createTrainingJob({ repository, registry, logger });
+  const training = createTrainingJob({ repository, registry, logger, newTags: options.newTags ?? DEFAULT_NEW_TAG_POLICY });
   const app = createApp({
     appDir: options.appDir ?? join(dataDir, 'no-app'),
     bundles,

@@ -73,4 +73,24 @@ describe('createAdminApi', () => {
     const missing = createAdminApi(testServer(TOKEN).fetch, TOKEN);
     expect(await missing.decide('nobody', 'release')).toEqual({ ok: false, code: 'refused' });
   });
+
+  it('sends each decision about a taught tag where the server takes it', async () => {
+    const sent: [string, unknown][] = [];
+    const fetch: Fetch = async (input, init) => {
+      const body = init.body === undefined ? undefined : JSON.parse(String(init.body));
+      sent.push([input, body]);
+      return Response.json(input.endsWith('/tags/merge') ? body : { tagKey: 'text:风筝', decision: input.endsWith('/refuse') ? 'refused' : 'approved' });
+    };
+    const api = createAdminApi(fetch, TOKEN);
+    for (const action of [{ kind: 'approve' }, { kind: 'refuse' }, { kind: 'rename', name: 'kite' }, { kind: 'merge', into: 'coco:kite' }] as const) {
+      expect((await api.reviewTag('text:风筝', action)).ok).toBe(true);
+    }
+    const key = encodeURIComponent('text:风筝');
+    expect(sent).toEqual([
+      [`/api/v1/admin/taught-tags/${key}/approve`, undefined],
+      [`/api/v1/admin/taught-tags/${key}/refuse`, undefined],
+      [`/api/v1/admin/taught-tags/${key}/rename`, { name: 'kite' }],
+      ['/api/v1/admin/tags/merge', { from: 'text:风筝', into: 'coco:kite' }],
+    ]);
+  });
 });

@@ -1,10 +1,14 @@
 import type { z } from 'zod';
 import {
   AdminConsensusSchema,
+  AdminTaughtTagsSchema,
   ConsensusRunSchema,
   DeviceStatusChangeSchema,
   PhotoConsensusSchema,
+  TagDecisionChangeSchema,
+  TagMergeRequestSchema,
   type AdminConsensus,
+  type AdminTaughtTags,
   type ConsensusRun,
   type DeviceStatusChange,
   type PhotoConsensus,
@@ -25,6 +29,9 @@ export type AdminAnswer<T> = { ok: true; body: T } | { ok: false; code: AdminErr
 
 export type DeviceDecision = 'release' | 'ban';
 
+/** What an admin does with a new taught tag: approve, refuse, rename it, or count it as a vocabulary tag. */
+export type TagReviewAction = { kind: 'approve' } | { kind: 'refuse' } | { kind: 'rename'; name: string } | { kind: 'merge'; into: string };
+
 export interface AdminApi {
   consensus(): Promise<AdminAnswer<AdminConsensus>>;
   /** Runs consensus now (the server answers when it is done); its result shows in the next `consensus()`. */
@@ -43,6 +50,9 @@ export interface AdminApi {
   models(): Promise<AdminAnswer<ModelVersion[]>>;
   /** Makes an earlier model version current; answers the versions after. */
   rollback(version: string): Promise<AdminAnswer<ModelVersion[]>>;
+  /** New taught tags waiting for the model, with their evidence. */
+  taughtTags(): Promise<AdminAnswer<AdminTaughtTags>>;
+  reviewTag(tagKey: string, action: TagReviewAction): Promise<AdminAnswer<unknown>>;
 }
 
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
@@ -84,5 +94,11 @@ export function createAdminApi(fetch: Fetch, token: string, base = '/api/v1/admi
     train: () => json('/training', 'POST', TrainingRunSchema),
     models: () => json('/models', 'GET', ModelVersionSchema.array()),
     rollback: (version) => json('/models/rollback', 'POST', ModelVersionSchema.array(), { version }),
+    taughtTags: () => json('/taught-tags', 'GET', AdminTaughtTagsSchema),
+    reviewTag(tagKey, action) {
+      const path = `/taught-tags/${encodeURIComponent(tagKey)}/${action.kind}`;
+      if (action.kind === 'merge') return json('/tags/merge', 'POST', TagMergeRequestSchema, { from: tagKey, into: action.into });
+      return action.kind === 'rename' ? json(path, 'POST', TagDecisionChangeSchema, { name: action.name }) : json(path, 'POST', TagDecisionChangeSchema);
+    },
   };
 }

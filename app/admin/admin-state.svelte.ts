@@ -1,7 +1,7 @@
-import type { AdminConsensus, PhotoConsensus } from '../../server/contract/admin.ts';
+import type { AdminConsensus, AdminTaughtTags, PhotoConsensus } from '../../server/contract/admin.ts';
 import type { AdminStats } from '../../server/contract/sync.ts';
 import type { AdminTraining, ModelVersion } from '../../server/contract/training.ts';
-import { createAdminApi, type AdminApi, type AdminErrorCode, type DeviceDecision, type Fetch } from './admin-api.ts';
+import { createAdminApi, type AdminApi, type AdminErrorCode, type DeviceDecision, type Fetch, type TagReviewAction } from './admin-api.ts';
 
 /** Where the admin token is kept: this tab's session only, never IndexedDB, never a log. */
 export const ADMIN_TOKEN_KEY = 'wanwu-admin-token';
@@ -21,7 +21,9 @@ export class AdminState {
   stats = $state.raw<AdminStats | null>(null);
   /** The photo audit open in the panel; null while closed. */
   audit = $state.raw<PhotoConsensus | null>(null);
-  /** The action under way (`unlock`, `refresh`, `run`, `train`, `audit`, a device id or a model version), for disabled buttons and spinners. */
+  /** The new taught tags waiting for the model, as last read; null until read. */
+  taughtTags = $state.raw<AdminTaughtTags | null>(null);
+  /** The action under way (`unlock`, `refresh`, `run`, `train`, `audit`, a device id, a model version or a tag key), for disabled buttons and spinners. */
   busy = $state<string | null>(null);
   #api: AdminApi | null = null;
 
@@ -64,6 +66,7 @@ export class AdminState {
     this.models = null;
     this.stats = null;
     this.audit = null;
+    this.taughtTags = null;
     this.error = null;
   }
 
@@ -119,6 +122,14 @@ export class AdminState {
     });
   }
 
+  /** Decides about a new taught tag; the queue is read again after, since a rename or merge moves its labels. */
+  reviewTag(tagKey: string, action: TagReviewAction): Promise<void> {
+    return this.#run(tagKey, async () => {
+      const answer = await this.#api!.reviewTag(tagKey, action);
+      return answer.ok ? this.#reloadTaughtTags() : answer.code;
+    });
+  }
+
   /** Reads training again while a run is in progress: a poll, so it never blocks the admin's actions. */
   async pollTraining(): Promise<void> {
     if (!this.#api) return;
@@ -138,12 +149,20 @@ export class AdminState {
     return beside;
   }
 
-  /** What the dashboard shows beside consensus: today's usage, training and the model versions. */
+  /** What the dashboard shows beside consensus: today's usage, training and the model versions, the taught-tag queue. */
   async #reloadBeside(): Promise<AdminErrorCode | null> {
-    const [stats, training] = await Promise.all([this.#api!.stats(), this.#reloadTraining()]);
+    const [stats, training, taught] = await Promise.all([this.#api!.stats(), this.#reloadTraining(), this.#reloadTaughtTags()]);
     if (!stats.ok) return stats.code;
     this.stats = stats.body;
-    return training;
+    return training ?? taught;
+  }
+
+  /** Not part of training's poll: listing who taught each tag reads every event. */
+  async #reloadTaughtTags(): Promise<AdminErrorCode | null> {
+    const answer = await this.#api!.taughtTags();
+    if (!answer.ok) return answer.code;
+    this.taughtTags = answer.body;
+    return null;
   }
 
   async #reloadTraining(): Promise<AdminErrorCode | null> {

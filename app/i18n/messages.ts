@@ -1,6 +1,6 @@
 import type { StageTimings } from '../../models/pipeline/types.ts';
 import type { QuarantineReason } from '../../server/contract/admin.ts';
-import type { AuditedStatus } from '../../server/contract/admin.ts';
+import type { AuditedStatus, NewTagPolicy, TagDecision } from '../../server/contract/admin.ts';
 import type { AdminErrorCode } from '../admin/admin-api.ts';
 import type { HeldBackReason, TrainingProgress, TrainingStatus, TrainingTrigger } from '../../server/contract/training.ts';
 import type { AppErrorCode } from '../errors/handle-error.ts';
@@ -183,8 +183,10 @@ export interface Messages {
   trainingStatus: string;
   trainingMap: string;
   trainingNewTags: string;
-  /** A taught tag not learned because its name advertises, with why. */
-  trainingHeldBack: (tag: string, reason: HeldBackReason) => string;
+  /** A taught tag not learned, with why (`reason`: one of heldBackReasons). */
+  trainingHeldBack: (tag: string, reason: string) => string;
+  /** Why a new taught tag is not learned (training runs, the review queue). */
+  heldBackReasons: Record<HeldBackReason, string>;
   trainingDuration: string;
   trainingReasons: string;
   trainingTriggers: Record<TrainingTrigger, string>;
@@ -196,6 +198,22 @@ export interface Messages {
   modelsRollback: string;
   modelsConfirmRollback: (version: string) => string;
   modelsCancel: string;
+  /** The review queue of new taught tags. */
+  taughtTitle: string;
+  taughtPolicies: Record<NewTagPolicy, string>;
+  taughtNone: string;
+  /** Positive photos, and devices that taught it: trusted ones of all. */
+  taughtEvidence: (photos: number, trusted: number, all: number) => string;
+  /** Nothing holds the tag back: the next training run with 2 of its photos learns it. */
+  taughtWillLearn: string;
+  taughtDecisions: Record<TagDecision, string>;
+  taughtApprove: string;
+  taughtRefuse: string;
+  taughtRename: string;
+  taughtNewName: string;
+  taughtMerge: string;
+  taughtMergeInto: string;
+  taughtSave: string;
   // -- end training --
   // -- model update --
   /** After a switch; `learned` taught tags the new model has that the old one lacked. */

@@ -76,7 +76,9 @@ describe('GET /api/v1/openapi.json', () => {
     expect(Object.keys(document.paths).sort()).toEqual([
       '/api/v1/admin/aggregate', '/api/v1/admin/consensus', '/api/v1/admin/devices/{id}/ban', '/api/v1/admin/devices/{id}/release', '/api/v1/admin/models',
       '/api/v1/admin/models/rollback',
-      '/api/v1/admin/photos/{sha256}', '/api/v1/admin/photos/{sha256}/consensus', '/api/v1/admin/stats', '/api/v1/admin/tags/merge', '/api/v1/admin/training', '/api/v1/devices', '/api/v1/health',
+      '/api/v1/admin/photos/{sha256}', '/api/v1/admin/photos/{sha256}/consensus', '/api/v1/admin/stats', '/api/v1/admin/tags/merge',
+      '/api/v1/admin/taught-tags', '/api/v1/admin/taught-tags/{key}/approve', '/api/v1/admin/taught-tags/{key}/refuse', '/api/v1/admin/taught-tags/{key}/rename',
+      '/api/v1/admin/training', '/api/v1/devices', '/api/v1/health',
       '/api/v1/models/current', '/api/v1/openapi.json', '/api/v1/photos/{sha256}', '/api/v1/sync',
     ]);
     expect(Object.keys(document.paths['/api/v1/sync'].post.responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '429', '500']);

@@ -12,6 +12,7 @@ import { adminAuth } from './middleware/auth.ts';
 import { createRateLimiter } from './middleware/rate-limit.ts';
 import { openApiDocument } from './openapi-document.ts';
 import { adminConsensusRoutes } from './routes/admin-consensus.ts';
+import { adminTaughtTagRoutes } from './routes/admin-taught-tags.ts';
 import { adminTrainingRoutes } from './routes/admin-training.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { deviceRoutes } from './routes/devices.ts';
@@ -62,5 +63,6 @@ export function createApi({ repository, photos, bundles, consensus, registry, tr
     .route('/', adminRoutes(repository, admin, limits))
     .route('/', adminConsensusRoutes({ repository, photos, bundles, consensus, admin }))
     .route('/', adminTrainingRoutes({ repository, registry, training, admin }))
+    .route('/', adminTaughtTagRoutes({ repository, photos, bundles, consensus, training, admin }))
     .get('/openapi.json', (c) => c.json(document));
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { AdminConsensusSchema, ConsensusRunSchema, DeviceStatusChangeSchema, PhotoConsensusSchema, TagMergeRequestSchema } from '../contract/admin.ts';
+import {
+  AdminConsensusSchema, AdminTaughtTagsSchema, ConsensusRunSchema, DeviceStatusChangeSchema, PhotoConsensusSchema, TagDecisionChangeSchema, TagMergeRequestSchema, TagRenameRequestSchema,
+} from '../contract/admin.ts';
 import { FeedbackEventSchema } from '../contract/feedback-event.ts';
 import { AdminTrainingSchema, ModelVersionSchema, RollbackRequestSchema, TrainingRunSchema } from '../contract/training.ts';
 import {
@@ -35,6 +37,9 @@ export function openApiDocument(): object {
   };
 }
 
+/** A taught tag's key in a path, URL-encoded. */
+const TAUGHT_TAG_KEY = { name: 'key', in: 'path', required: true, schema: { type: 'string', pattern: '^text:' }, example: 'text:风筝' };
+
 function componentSchemas(): Record<string, unknown> {
   const registry = z.registry<{ id: string }>();
   registry.add(ErrorBodySchema, { id: 'ErrorBody' });
@@ -50,6 +55,9 @@ function componentSchemas(): Record<string, unknown> {
   registry.add(PhotoConsensusSchema, { id: 'PhotoConsensus' });
   registry.add(DeviceStatusChangeSchema, { id: 'DeviceStatusChange' });
   registry.add(TagMergeRequestSchema, { id: 'TagMergeRequest' });
+  registry.add(AdminTaughtTagsSchema, { id: 'AdminTaughtTags' });
+  registry.add(TagRenameRequestSchema, { id: 'TagRenameRequest' });
+  registry.add(TagDecisionChangeSchema, { id: 'TagDecisionChange' });
   registry.add(TrainingRunSchema, { id: 'TrainingRun' });
   registry.add(AdminTrainingSchema, { id: 'AdminTraining' });
   registry.add(z.array(ModelVersionSchema), { id: 'ModelVersions' });
@@ -165,6 +173,38 @@ const PATHS = {
       security: [{ adminToken: [] }],
       parameters: [{ name: 'sha256', in: 'path', required: true, description: 'the photo id events name', schema: { type: 'string', pattern: '^[0-9a-f]{64}$' } }],
       responses: { 200: json('The audit', 'PhotoConsensus'), ...errors(400, 401, 404, 500) },
+    },
+  },
+  '/api/v1/admin/taught-tags': {
+    get: {
+      summary: 'New taught tags waiting for the head, most taught first, with their evidence (positive photos, teachers trusted and all, samples), why the next training run would hold each back, and the admin\'s decision; and the policy (WANWU_NEW_TAGS)',
+      security: [{ adminToken: [] }],
+      responses: { 200: json('The policy and the waiting tags', 'AdminTaughtTags'), ...errors(401, 500) },
+    },
+  },
+  '/api/v1/admin/taught-tags/{key}/approve': {
+    post: {
+      summary: 'Approve a taught tag: training learns it once it has the photos, whatever the automatic checks say',
+      security: [{ adminToken: [] }],
+      parameters: [TAUGHT_TAG_KEY],
+      responses: { 200: json('The decision as stored', 'TagDecisionChange'), ...errors(400, 401, 404, 500) },
+    },
+  },
+  '/api/v1/admin/taught-tags/{key}/refuse': {
+    post: {
+      summary: 'Refuse a taught tag: never learned, not wanted, and gone from phones with the next published version',
+      security: [{ adminToken: [] }],
+      parameters: [TAUGHT_TAG_KEY],
+      responses: { 200: json('The decision as stored', 'TagDecisionChange'), ...errors(400, 401, 404, 500) },
+    },
+  },
+  '/api/v1/admin/taught-tags/{key}/rename': {
+    post: {
+      summary: 'Rename a taught tag: it counts as `text:<name>` (approved) from the next consensus run on, its labels with it',
+      security: [{ adminToken: [] }],
+      parameters: [TAUGHT_TAG_KEY],
+      requestBody: { required: true, content: { 'application/json': { schema: ref('TagRenameRequest') } } },
+      responses: { 200: json('The new key and its decision', 'TagDecisionChange'), ...errors(400, 401, 404, 413, 415, 500) },
     },
   },
   '/api/v1/admin/photos/{sha256}': {

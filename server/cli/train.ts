@@ -3,6 +3,7 @@ import type { ModelMetrics, TrainingProgress, TrainingRun } from '../contract/tr
 import { createModelRegistry } from '../models/registry.ts';
 import { serverPaths } from '../paths.ts';
 import { createTrainingJob } from '../training/job.ts';
+import { newTagPolicyFromEnv } from '../training/tag-review.ts';
 import { parseCommandArgs, type Command } from './command.ts';
 import { withServerRepository } from './server-repository.ts';
 
@@ -22,7 +23,8 @@ export const train: Command = {
     return withServerRepository(dataDir, async (repository) => {
       // Only errors are logged: the summary below is what people read.
       const logger = pino({ level: 'error' }, process.stderr);
-      const job = createTrainingJob({ repository, registry: createModelRegistry({ repository, builtBundleDir: bundleDir, dataDir }), logger });
+      const registry = createModelRegistry({ repository, builtBundleDir: bundleDir, dataDir });
+      const job = createTrainingJob({ repository, registry, logger, newTags: newTagPolicyFromEnv(process.env) });
       const bar = progressBar(process.stderr);
       job.onProgress(bar.show);
       const run = await job.start('cli').finished;

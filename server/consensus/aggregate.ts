@@ -12,7 +12,7 @@ export interface AggregateOptions {
    * and 'banned' keep it out. Devices not listed are judged by the rules on every run.
    */
   statuses?: Iterable<readonly [deviceId: string, status: DeviceStatus]>;
-  /** Every tag apps may ask about, so that tags nobody has answered yet are wanted too. */
+  /** Every tag apps may ask about (./wanted-tags.ts askableTags): only these are wanted, those nobody answered yet too. All when not given. */
   tags?: readonly string[];
 }
 
@@ -41,6 +41,7 @@ export class ConsensusEngine {
   private readonly em = new DawidSkene(this.table);
   private readonly collusion = new CollusionFinder();
   private readonly pinned = new Map<number, DeviceStatus>();
+  private readonly askable: ReadonlySet<string> | null;
   private findings = new Map<number, Quarantine>();
   private alerts: ConsensusAlert[] = [];
   /**
@@ -64,6 +65,7 @@ export class ConsensusEngine {
   private iterations = 0;
 
   constructor(options: AggregateOptions = {}) {
+    this.askable = options.tags ? new Set(options.tags) : null;
     for (const tag of options.tags ?? []) this.table.tags.intern(tag);
     for (const [deviceId, status] of options.statuses ?? []) this.pinned.set(this.table.devices.intern(deviceId), status);
   }
@@ -242,7 +244,7 @@ export class ConsensusEngine {
       devices.push({ deviceId: table.devices.names[device], ...em.reliability(device), votes, quarantine: finding ? { reason: finding.reason, evidence: finding.evidence } : null });
     }
     const tags = table.tags.names.map((tagKey, tag) => ({ tagKey, items: table.tagItems[tag]?.length ?? 0, confident: confident[tag] }));
-    this.cached = { items, devices, alerts: this.alerts, wantedTags: wantedTags(tags), iterations: this.iterations, ms: performance.now() - started };
+    this.cached = { items, devices, alerts: this.alerts, wantedTags: wantedTags(tags, this.askable), iterations: this.iterations, ms: performance.now() - started };
     return this.cached;
   }
 }

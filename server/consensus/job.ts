@@ -5,6 +5,7 @@ import type { AdminDeviceStatus, ConsensusItem, Repository } from '../storage/re
 import { ConsensusEngine } from './aggregate.ts';
 import type { ConsensusResult, ItemEstimate } from './types.ts';
 import { VoteLedger, type LedgerUpdate } from './vote-ledger.ts';
+import { askableTags } from './wanted-tags.ts';
 
 /** Events read per repository call: bounded memory per page whatever the log's size. */
 const PAGE = 5000;
@@ -31,7 +32,7 @@ export interface ConsensusJob {
 
 export interface ConsensusJobOptions {
   repository: Repository;
-  /** The current bundle's vocabulary: tags nobody answered yet can be wanted too. */
+  /** The current bundle's vocabulary: with the approved taught tags, what may be wanted (nobody answered yet included). */
   bundles: BundleStore;
   logger: Logger;
   delayMs?: number;
@@ -41,9 +42,10 @@ export interface ConsensusJobOptions {
 interface State {
   ledger: VoteLedger;
   engine: ConsensusEngine;
-  tags: string[];
+  /** What apps may be asked about; undefined without a model (nothing to check against, as sync checks nothing). */
+  tags: string[] | undefined;
   cursor: string | null;
-  /** The merges and vocabulary it was built with: when they change, the next run is full. */
+  /** The merges and askable tags it was built with: when they change (a merge, a new model, an admin's decision), the next run is full. */
   basis: string;
   statuses: Map<string, AdminDeviceStatus>;
   days: Map<string, number>;
@@ -78,10 +80,10 @@ export function createConsensusJob({ repository, bundles, logger, delayMs = DEFA
 
   async function runOnce(full: boolean): Promise<ConsensusRun> {
     const started = performance.now();
-    const [merges, statuses, latest, bundle] = await Promise.all([
-      repository.tagMerges(), repository.adminDeviceStatuses(), repository.latestConsensusRun(), bundles.current(),
+    const [merges, statuses, latest, bundle, decisions] = await Promise.all([
+      repository.tagMerges(), repository.adminDeviceStatuses(), repository.latestConsensusRun(), bundles.current(), repository.tagDecisions(),
     ]);
-    const tags = bundle?.manifest.tags.map((tag) => tag.id) ?? [];
+    const tags = bundle ? askableTags(bundle.manifest.tags.map((tag) => tag.id), decisions) : undefined;
     const basis = JSON.stringify([[...merges].sort(), tags]);
     const reuse = !full && state !== null && state.basis === basis && state.storedAt === latest?.run.at;
     const current = reuse && state ? state : freshState(merges, basis, tags);
@@ -180,7 +182,7 @@ export function createConsensusJob({ repository, bundles, logger, delayMs = DEFA
   };
 }
 
-function freshState(merges: ReadonlyMap<string, string>, basis: string, tags: string[]): State {
+function freshState(merges: ReadonlyMap<string, string>, basis: string, tags: string[] | undefined): State {
   return {
     ledger: new VoteLedger(merges),
     engine: new ConsensusEngine({ tags }),

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { MAX_TAG_TEXT } from './feedback-event.ts';
+import { HeldBackReasonSchema } from './training.ts';
 
 /** The admin API's answers (`/api/v1/admin/...`, admin token): what the dashboard shows. */
 
@@ -109,6 +111,39 @@ export const TagMergeRequestSchema = z.strictObject({
   into: z.string().min(1).max(100),
 });
 
+/** An admin's decision about a new taught tag: learned once it has the photos, or never. */
+export const TagDecisionSchema = z.enum(['approved', 'refused']);
+
+/**
+ * Whether new taught tags are learned as soon as they pass the automatic checks (`automatic`) or
+ * only once an admin approved them (`approval`); WANWU_NEW_TAGS, see the README's Security model.
+ */
+export const NewTagPolicySchema = z.enum(['automatic', 'approval']);
+
+/** One new taught tag (not yet in the head) with the evidence an admin decides on. */
+export const TaughtTagSchema = z.object({
+  tagKey: z.string(),
+  /** Photos consensus says show it. */
+  positivePhotos: z.number().int(),
+  /** Devices that said it is present: trusted ones (server/training/teachers.ts) and all. */
+  trustedTeachers: z.number().int(),
+  teachers: z.number().int(),
+  /** Why the next training run would not learn it (photos aside); null when it would. */
+  heldBack: HeldBackReasonSchema.nullable(),
+  decision: TagDecisionSchema.nullable(),
+  /** Some of its positive photos, the shared ones first (`GET /api/v1/admin/photos/<photoId>` shows those). */
+  samples: z.array(z.object({ photoId: z.string(), shared: z.boolean() })),
+});
+
+/** `GET /api/v1/admin/taught-tags`: the policy in force and the tags waiting, most taught first. */
+export const AdminTaughtTagsSchema = z.object({ policy: NewTagPolicySchema, tags: z.array(TaughtTagSchema) });
+
+/** `POST /api/v1/admin/taught-tags/<key>/rename`: the name people should see; the tag's labels follow it. */
+export const TagRenameRequestSchema = z.strictObject({ name: z.string().min(1).max(MAX_TAG_TEXT) });
+
+/** The answer to approve, refuse and rename: the decision as stored for the (new) key. */
+export const TagDecisionChangeSchema = z.object({ tagKey: z.string(), decision: TagDecisionSchema });
+
 /** The answer to `POST /api/v1/admin/devices/<id>/release` and `/ban`. */
 export const DeviceStatusChangeSchema = z.object({ deviceId: z.string(), status: DeviceStatusSchema });
 
@@ -124,3 +159,9 @@ export type AdminDevice = z.infer<typeof AdminDeviceSchema>;
 export type AdminTagQuality = z.infer<typeof AdminTagQualitySchema>;
 export type AdminHardExample = z.infer<typeof AdminHardExampleSchema>;
 export type AdminConsensus = z.infer<typeof AdminConsensusSchema>;
+export type TagDecision = z.infer<typeof TagDecisionSchema>;
+export type NewTagPolicy = z.infer<typeof NewTagPolicySchema>;
+export type TaughtTag = z.infer<typeof TaughtTagSchema>;
+export type AdminTaughtTags = z.infer<typeof AdminTaughtTagsSchema>;
+export type TagRenameRequest = z.infer<typeof TagRenameRequestSchema>;
+export type TagDecisionChange = z.infer<typeof TagDecisionChangeSchema>;

@@ -11,10 +11,11 @@ export const TrainingTriggerSchema = z.enum(['api', 'cli', 'schedule']);
 export const TrainingStatusSchema = z.enum(['running', 'published', 'refused', 'skipped', 'failed']);
 
 /**
- * Why a new taught tag was not learned: its name advertises (server/training/taught-names.ts), or
- * fewer than three trusted devices taught it (server/training/teachers.ts).
+ * Why a new taught tag was not learned: its name advertises (server/training/taught-names.ts),
+ * fewer than three trusted devices taught it (server/training/teachers.ts), an admin refused it,
+ * or new tags need an admin's approval and it has none yet (server/training/tag-review.ts).
  */
-export const HeldBackReasonSchema = z.enum(['web-address', 'email-address', 'phone-or-contact', 'few-teachers']);
+export const HeldBackReasonSchema = z.enum(['web-address', 'email-address', 'phone-or-contact', 'few-teachers', 'refused', 'awaiting-approval']);
 
 /** What went in: photos and samples by split, tags learned, and what was left out. */
 export const TrainingDataSchema = z.object({

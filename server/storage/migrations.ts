@@ -13,6 +13,7 @@
 import { CONSENSUS_ALERTS_MIGRATION } from './consensus-alerts-migration.ts';
 import { CONSENSUS_MIGRATION } from './consensus-migration.ts';
 import { DEVICE_USAGE_MIGRATION } from './device-usage-migration.ts';
+import { TAG_DECISIONS_MIGRATION } from './tag-decisions-migration.ts';
 import { TRAINING_MIGRATION } from './training-migration.ts';
 
 export interface Migration {
@@ -97,4 +98,5 @@ export const MIGRATIONS: readonly Migration[] = [
   TRAINING_MIGRATION,
   DEVICE_USAGE_MIGRATION,
   CONSENSUS_ALERTS_MIGRATION,
+  TAG_DECISIONS_MIGRATION,
 ];

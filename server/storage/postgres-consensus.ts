@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ConsensusAlert } from '../contract/admin.ts';
+import type { ConsensusAlert, TagDecision } from '../contract/admin.ts';
 import type { TagRef } from '../contract/feedback-event.ts';
 import { deviceOf, DEVICES_SQL, factsOf, itemOf, type DeviceRow, type FactRow, type ItemRow } from './consensus-rows.ts';
 import type { AdminDeviceStatus, ConsensusStore } from './repository.ts';
@@ -138,6 +138,19 @@ export function postgresConsensusStore(pool: pg.Pool): ConsensusStore {
       await pool.query(
         'INSERT INTO tag_merges (from_key, into_key) VALUES ($1, $2) ON CONFLICT (from_key) DO UPDATE SET into_key = excluded.into_key',
         [from, into],
+      );
+    },
+
+    async tagDecisions() {
+      const { rows } = await pool.query<{ tag_key: string; decision: TagDecision }>('SELECT tag_key, decision FROM tag_decisions');
+      return new Map(rows.map((row) => [row.tag_key, row.decision]));
+    },
+
+    async decideTag(tagKey, decision) {
+      await pool.query(
+        `INSERT INTO tag_decisions (tag_key, decision, decided_at) VALUES ($1, $2, now())
+         ON CONFLICT (tag_key) DO UPDATE SET decision = excluded.decision, decided_at = excluded.decided_at`,
+        [tagKey, decision],
       );
     },
   };

@@ -307,6 +307,15 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect((await repo.tagMerges()).get(from)).toBe('coco:cat');
     });
 
+    it('keeps an admin\'s decision per taught tag, the latest one winning', async () => {
+      const [kite, spam] = [`text:kite ${randomUUID()}`, `text:spam ${randomUUID()}`];
+      await repo.decideTag(kite, 'refused');
+      await repo.decideTag(kite, 'approved');
+      await repo.decideTag(spam, 'refused');
+      const decisions = await repo.tagDecisions();
+      expect([decisions.get(kite), decisions.get(spam), decisions.get('text:never decided')]).toEqual(['approved', 'refused', undefined]);
+    });
+
     it('gives training the newest embedding of each photo, never from a banned device', async () => {
       const [a, b, banned] = [await newDevice(), await newDevice(), await newDevice()];
       const [p1, p2, p3, p4] = [1, 2, 3, 4].map(() => hex(randomUUID()));

@@ -1,5 +1,5 @@
 import type { TrainingRun } from '../contract/training.ts';
-import type { ConsensusRun } from '../contract/admin.ts';
+import type { ConsensusRun, TagDecision } from '../contract/admin.ts';
 import type { FeedbackEvent, FeedbackEventType, Verdict } from '../contract/feedback-event.ts';
 import type { AdminStats } from '../contract/sync.ts';
 import type { ConsensusAlert, DeviceEstimate, ItemEstimate } from '../consensus/types.ts';
@@ -130,6 +130,10 @@ export interface ConsensusStore {
   /** Free-text tags an admin merged into vocabulary tags: `text:<normalised>` → vocabulary id. */
   tagMerges(): Promise<Map<string, string>>;
   mergeTag(from: string, into: string): Promise<void>;
+  /** An admin's decisions about new taught tags: `text:<normalised>` → approved or refused. */
+  tagDecisions(): Promise<Map<string, TagDecision>>;
+  /** Records a decision, replacing an earlier one about the same tag. */
+  decideTag(tagKey: string, decision: TagDecision): Promise<void>;
 }
 
 /** One photo's embedding as the newest event about it carried it (float32, little-endian). */

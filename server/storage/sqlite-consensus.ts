@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { TagDecision } from '../contract/admin.ts';
 import type { TagRef } from '../contract/feedback-event.ts';
 import { deviceOf, DEVICES_SQL, factsOf, itemOf, type DeviceRow, type FactRow, type ItemRow } from './consensus-rows.ts';
 import type { AdminDeviceStatus, ConsensusStore } from './repository.ts';
@@ -83,6 +84,15 @@ export function sqliteConsensusStore(db: Database.Database): ConsensusStore {
     async mergeTag(from, into) {
       statements().mergeTag.run(from, into);
     },
+
+    async tagDecisions() {
+      const rows = statements().tagDecisions.all() as { tag_key: string; decision: TagDecision }[];
+      return new Map(rows.map((row) => [row.tag_key, row.decision]));
+    },
+
+    async decideTag(tagKey, decision) {
+      statements().decideTag.run(tagKey, decision, new Date().toISOString());
+    },
   };
 }
 
@@ -123,6 +133,11 @@ function prepare(db: Database.Database) {
     tagMerges: db.prepare('SELECT from_key, into_key FROM tag_merges'),
     mergeTag: db.prepare(
       'INSERT INTO tag_merges (from_key, into_key) VALUES (?, ?) ON CONFLICT (from_key) DO UPDATE SET into_key = excluded.into_key',
+    ),
+    tagDecisions: db.prepare('SELECT tag_key, decision FROM tag_decisions'),
+    decideTag: db.prepare(
+      `INSERT INTO tag_decisions (tag_key, decision, decided_at) VALUES (?, ?, ?)
+       ON CONFLICT (tag_key) DO UPDATE SET decision = excluded.decision, decided_at = excluded.decided_at`,
     ),
   };
 }

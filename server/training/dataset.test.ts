@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsensusItem } from '../storage/repository.ts';
 import { buildTrainingSet, chooseHeadTags, HARD_WEIGHT, WEAK_NEGATIVE_WEIGHT } from './dataset.ts';
+import { AUTOMATIC_REVIEW, type TagReview } from './tag-review.ts';
 import { splitOf } from './split.ts';
 
 const item = (photoId: string, tagKey: string, probability: number, hard = false): ConsensusItem => ({
@@ -62,17 +63,32 @@ describe('chooseHeadTags', () => {
       ...trainPhotos.slice(0, 5).map((id) => item(id, 'dog', 0.9)),
       ...trainPhotos.slice(0, 5).map((id) => item(id, 'text:不', 0.1)),
     ];
-    expect(chooseHeadTags(items, new Set(['dog']), ['text:旧'], null)).toEqual({ tags: ['text:旧', 'text:金毛'], heldBack: [] });
+    expect(chooseHeadTags(items, new Set(['dog']), ['text:旧'], null, AUTOMATIC_REVIEW)).toEqual({ tags: ['text:旧', 'text:金毛'], heldBack: [] });
   });
 
   it('holds back a taught tag whose name advertises, however many photos it has', () => {
     const items = ['text:visit evil.example now', 'text:金毛'].flatMap((tag) => trainPhotos.slice(0, 6).map((id) => item(id, tag, 0.95)));
-    expect(chooseHeadTags(items, new Set(), [], null)).toEqual({ tags: ['text:金毛'], heldBack: [{ tag: 'text:visit evil.example now', reason: 'web-address' }] });
+    expect(chooseHeadTags(items, new Set(), [], null, AUTOMATIC_REVIEW)).toEqual({ tags: ['text:金毛'], heldBack: [{ tag: 'text:visit evil.example now', reason: 'web-address' }] });
   });
 
   it('learns a new tag only when three trusted devices taught it, and keeps a tag the head already has', () => {
     const items = ['text:金毛', 'text:独角兽', 'text:旧'].flatMap((tag) => trainPhotos.slice(0, 6).map((id) => item(id, tag, 0.95)));
     const teachers = new Map([['text:金毛', 3], ['text:独角兽', 2]]);
-    expect(chooseHeadTags(items, new Set(), ['text:旧'], teachers)).toEqual({ tags: ['text:旧', 'text:金毛'], heldBack: [{ tag: 'text:独角兽', reason: 'few-teachers' }] });
+    expect(chooseHeadTags(items, new Set(), ['text:旧'], teachers, AUTOMATIC_REVIEW)).toEqual({ tags: ['text:旧', 'text:金毛'], heldBack: [{ tag: 'text:独角兽', reason: 'few-teachers' }] });
+  });
+
+  it('under approval learns only what an admin approved, whatever the automatic checks say, and drops what an admin refused', () => {
+    const tags = ['text:金毛', 'text:独角兽', 'text:7-eleven 0800 123 456', 'text:旧', 'text:spam'];
+    const items = tags.flatMap((tag) => trainPhotos.slice(0, 6).map((id) => item(id, tag, 0.95)));
+    const teachers = new Map([['text:金毛', 3], ['text:独角兽', 1], ['text:7-eleven 0800 123 456', 1]]);
+    const review: TagReview = {
+      policy: 'approval',
+      decisions: new Map([['text:独角兽', 'approved'], ['text:7-eleven 0800 123 456', 'approved'], ['text:旧', 'refused']]),
+      merges: new Map(),
+    };
+    expect(chooseHeadTags(items, new Set(), ['text:旧', 'text:spam'], teachers, review)).toEqual({
+      tags: ['text:7-eleven 0800 123 456', 'text:spam', 'text:独角兽'],
+      heldBack: [{ tag: 'text:旧', reason: 'refused' }, { tag: 'text:金毛', reason: 'awaiting-approval' }],
+    });
   });
 });

@@ -1,8 +1,7 @@
 import type { HeldBackReason } from '../contract/training.ts';
 import type { ConsensusItem, PhotoEmbedding } from '../storage/repository.ts';
 import { splitOf } from './split.ts';
-import { heldBackReason } from './taught-names.ts';
-import { MIN_TEACHERS } from './teachers.ts';
+import { heldBackBy, removedByAdmin, type TagReview } from './tag-review.ts';
 import type { TrainingSet } from './types.ts';
 
 /**
@@ -94,15 +93,17 @@ export interface HeadTags {
 
 /**
  * The tags the head learns: those the base models do not output with at least `minPositives`
- * positive train photos, unless their name is held back or fewer than MIN_TEACHERS trusted devices
- * taught them (`teachers`, ./teachers.ts; null when the labels are true ones, not the crowd's),
- * plus every tag the current head has (so none is dropped).
+ * positive train photos, unless held back (./tag-review.ts: the name, fewer than MIN_TEACHERS
+ * trusted devices, the admin's decision or its absence; `teachers` counts trusted devices per tag,
+ * ./teachers.ts, null when the labels are true ones, not the crowd's), plus every tag the current
+ * head has (so none is dropped) except those an admin refused or merged into another.
  */
 export function chooseHeadTags(
   items: readonly ConsensusItem[],
   baseTags: ReadonlySet<string>,
   currentHeadTags: readonly string[],
   teachers: ReadonlyMap<string, number> | null,
+  review: TagReview,
   minPositives = MIN_POSITIVES,
 ): HeadTags {
   const positives = new Map<string, Set<string>>();
@@ -112,13 +113,14 @@ export function chooseHeadTags(
     photos.add(item.photoId);
     positives.set(item.tagKey, photos);
   }
-  const current = new Set(currentHeadTags);
+  const kept = currentHeadTags.filter((tag) => !removedByAdmin(tag, review));
+  const current = new Set(kept);
   const heldBack: HeadTags['heldBack'] = [];
   const learnable = [...positives].filter(([tag, photos]) => {
     if (photos.size < minPositives) return false;
-    const reason = current.has(tag) ? null : (heldBackReason(tag) ?? (teachers && (teachers.get(tag) ?? 0) < MIN_TEACHERS ? 'few-teachers' : null));
+    const reason = current.has(tag) ? null : heldBackBy(tag, teachers ? (teachers.get(tag) ?? 0) : null, review);
     if (reason) heldBack.push({ tag, reason });
     return reason === null;
   });
-  return { tags: [...new Set([...learnable.map(([tag]) => tag), ...currentHeadTags])].sort(), heldBack: heldBack.sort((a, b) => a.tag.localeCompare(b.tag)) };
+  return { tags: [...new Set([...learnable.map(([tag]) => tag), ...kept])].sort(), heldBack: heldBack.sort((a, b) => a.tag.localeCompare(b.tag)) };
 }

@@ -6,14 +6,14 @@ const metrics = (mAP: number, perTagAP: Record<string, number | null>): ModelMet
 
 describe('gate', () => {
   it('publishes a clearly better candidate and says by how much', () => {
-    const decision = gate(metrics(0.538, { 'text:狗': 0.7 }), metrics(0.412, { 'text:狗': 0.68 }), ['text:狗'], GATE_DEFAULTS);
+    const decision = gate(metrics(0.538, { 'text:狗': 0.7 }), metrics(0.412, { 'text:狗': 0.68 }), ['text:狗'], [], GATE_DEFAULTS);
     expect(decision.publish).toBe(true);
     expect(decision.reasons[0]).toBe('mAP 0.412 → 0.538 (+0.126 > 0.010)');
   });
 
   it('refuses a worse candidate, or one within the minimum gain', () => {
-    expect(gate(metrics(0.4, {}), metrics(0.5, {}), [], GATE_DEFAULTS)).toEqual({ publish: false, reasons: ['mAP 0.500 → 0.400 (−0.100 ≤ 0.010)'] });
-    expect(gate(metrics(0.505, {}), metrics(0.5, {}), [], GATE_DEFAULTS).publish).toBe(false);
+    expect(gate(metrics(0.4, {}), metrics(0.5, {}), [], [], GATE_DEFAULTS)).toEqual({ publish: false, reasons: ['mAP 0.500 → 0.400 (−0.100 ≤ 0.010)'] });
+    expect(gate(metrics(0.505, {}), metrics(0.5, {}), [], [], GATE_DEFAULTS).publish).toBe(false);
   });
 
   it('refuses a better mAP that costs an established tag more than the allowed drop', () => {
@@ -21,9 +21,17 @@ describe('gate', () => {
       metrics(0.9, { 'text:狗': 0.6, 'text:猫': 0.9 }),
       metrics(0.5, { 'text:狗': 0.71, 'text:猫': 0.3 }),
       ['text:狗', 'text:猫'],
+      [],
       GATE_DEFAULTS,
     );
     expect(decision.publish).toBe(false);
     expect(decision.reasons).toContain('text:狗: AP 0.71 → 0.60 (−0.11 exceeds 0.05)');
+  });
+
+  it('publishes a candidate that only drops a tag an admin refused, unless an established tag suffers', () => {
+    const same = metrics(0.5, { 'text:狗': 0.7 });
+    const decision = gate(same, same, ['text:狗'], ['text:spam'], GATE_DEFAULTS);
+    expect(decision).toEqual({ publish: true, reasons: expect.arrayContaining(['removes text:spam, as an admin decided: no gain needed']) });
+    expect(gate(metrics(0.5, { 'text:狗': 0.6 }), same, ['text:狗'], ['text:spam'], GATE_DEFAULTS).publish).toBe(false);
   });
 });

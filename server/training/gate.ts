@@ -4,12 +4,20 @@ import type { GateDecision, GateOptions } from './types.ts';
 /**
  * Publish a candidate only when it is measurably better on held-out photos: its mAP beats the
  * current model's by more than minGain, and no established tag (one the current head has, with
- * enough held-out positives: ./train.ts) loses more than maxTagDrop AP. Every reason states the rule and the numbers.
+ * enough held-out positives: ./train.ts) loses more than maxTagDrop AP. A candidate that drops
+ * tags an admin refused or merged away (`removed`) needs no gain: taking a tag off phones is the
+ * admin's decision, not something held-out photos can show. Every reason states the rule and the numbers.
  */
 
 export const GATE_DEFAULTS: GateOptions = { minGain: 0.01, maxTagDrop: 0.05 };
 
-export function gate(candidate: ModelMetrics, current: ModelMetrics, established: readonly string[], options: GateOptions = GATE_DEFAULTS): GateDecision {
+export function gate(
+  candidate: ModelMetrics,
+  current: ModelMetrics,
+  established: readonly string[],
+  removed: readonly string[],
+  options: GateOptions = GATE_DEFAULTS,
+): GateDecision {
   const gain = candidate.mAP - current.mAP;
   const gained = gain > options.minGain;
   const reasons = [
@@ -26,7 +34,8 @@ export function gate(candidate: ModelMetrics, current: ModelMetrics, established
     }
   }
   if (!dropped && established.length > 0) reasons.push(`no established tag lost more than ${fixed(options.maxTagDrop, 2)} AP`);
-  return { publish: gained && !dropped, reasons };
+  if (removed.length > 0) reasons.push(`removes ${removed.join(', ')}, as an admin decided: no gain needed`);
+  return { publish: (gained || removed.length > 0) && !dropped, reasons };
 }
 
 const fixed = (value: number, digits = 3) => value.toFixed(digits);

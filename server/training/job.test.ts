@@ -30,7 +30,7 @@ afterEach(async () => {
 });
 
 function trainingJob(options: { minNewLabels?: number; watchMs?: number } = {}): TrainingJob {
-  job = createTrainingJob({ repository, registry, logger, train: { seed: 1 }, ...options });
+  job = createTrainingJob({ repository, registry, logger, newTags: 'automatic', train: { seed: 1 }, ...options });
   return job;
 }
 
@@ -82,7 +82,7 @@ describe('the training job', () => {
     expect(skipped).toMatchObject({ status: 'skipped', candidate: null, publishedVersion: null });
     expect(skipped.decision?.reasons[0]).toMatch(/no tag to learn/);
 
-    const orphan = createTrainingJob({ repository, registry: createModelRegistry({ repository, builtBundleDir: join(dir, 'none'), dataDir: dir }), logger });
+    const orphan = createTrainingJob({ repository, registry: createModelRegistry({ repository, builtBundleDir: join(dir, 'none'), dataDir: dir }), logger, newTags: 'automatic' });
     const failed = await orphan.start('cli').finished;
     expect(failed).toMatchObject({ status: 'failed', error: expect.stringMatching(/npm run models/) });
     expect(failed.durationMs).not.toBeNull();

@@ -4,11 +4,14 @@ import { decodeHead } from '../../models/head/encode-head.ts';
 import { messageOf } from '../../models/pipeline/errors.ts';
 import type { Manifest } from '../../models/pipeline/manifest.ts';
 import { numberSetting } from '../config-error.ts';
+import type { NewTagPolicy } from '../contract/admin.ts';
 import type { TrainingProgress, TrainingRun, TrainingTrigger } from '../contract/training.ts';
 import type { ModelRegistry } from '../models/registry.ts';
 import type { ConsensusItem, PhotoEmbedding, Repository } from '../storage/repository.ts';
 import { CONFIDENCE, EVERY_ITEM } from './dataset.ts';
 import { headVocabulary } from './taught-names.ts';
+import type { TagReview } from './tag-review.ts';
+import { taughtTagQueue, type QueuedTag } from './taught-tag-queue.ts';
 import { trustedTeachers } from './teachers.ts';
 import { train, type TrainingInput } from './train.ts';
 
@@ -26,6 +29,8 @@ export interface TrainingJob {
   progress(): TrainingProgress | null;
   /** Called on every progress step; returns the unsubscribe. */
   onProgress(listener: (progress: TrainingProgress) => void): () => void;
+  /** The new taught tags waiting for the head, with their evidence and what the next run would do with each. */
+  taughtTags(): Promise<{ policy: NewTagPolicy; tags: QueuedTag[] }>;
   /** Stops looking for consensus runs and waits for the run in progress. */
   stop(): Promise<void>;
 }
@@ -43,6 +48,8 @@ export interface TrainingJobOptions {
   repository: Repository;
   registry: ModelRegistry;
   logger: Logger;
+  /** Whether new taught tags wait for an admin's approval (./tag-review.ts). */
+  newTags: NewTagPolicy;
   minNewLabels?: number;
   /** When set, looks this often for a new consensus run and trains when it brought minNewLabels new labels. */
   watchMs?: number;
@@ -62,7 +69,7 @@ interface Loaded {
  * run. One run at a time per process: by API, by CLI, and by itself after consensus runs that
  * brought enough new labels (it polls the stored consensus, so runs by `wanwu aggregate` count too).
  */
-export function createTrainingJob({ repository, registry, logger, minNewLabels = DEFAULT_MIN_NEW_LABELS, watchMs, train: options }: TrainingJobOptions): TrainingJob {
+export function createTrainingJob({ repository, registry, logger, newTags, minNewLabels = DEFAULT_MIN_NEW_LABELS, watchMs, train: options }: TrainingJobOptions): TrainingJob {
   let active: StartedRun | null = null;
   let current: TrainingProgress | null = null;
   const listeners = new Set<(progress: TrainingProgress) => void>();
@@ -127,16 +134,9 @@ export function createTrainingJob({ repository, registry, logger, minNewLabels =
     const bundle = await registry.current();
     if (!bundle) throw new Error('There is no model bundle to train from: build one with `npm run models`');
     const { manifest } = bundle;
-    const [items, embeddings, devices, merges] = await Promise.all([
-      repository.confidentItems(EVERY_ITEM), repository.photoEmbeddings(), repository.consensusDevices(), repository.tagMerges(),
-    ]);
-    const baseTags = baseTagsOf(manifest);
-    // A tag merged into a vocabulary tag is that tag from the next consensus run on, never a tag of its own.
-    const learnable = items.filter((item) => !merges.has(item.tagKey));
+    const [{ learnable, baseTags, excluded, teachers, review }, embeddings] = await Promise.all([evidence(manifest), repository.photoEmbeddings()]);
     await repository.setSetting(LABELS_SEEN, String(countLearnable(learnable, baseTags)));
     const currentHead = await headOf(manifest);
-    const excluded = devices.filter((d) => d.adminStatus === 'banned' || (d.quarantine !== null && d.adminStatus !== 'released'));
-    const teachers = await trustedTeachers(repository, learnable, baseTags, new Set(excluded.map((d) => d.deviceId)));
     return {
       manifest,
       input: {
@@ -145,10 +145,25 @@ export function createTrainingJob({ repository, registry, logger, minNewLabels =
         dims: currentHead?.head.dims ?? commonWidth(embeddings),
         baseTags,
         current: currentHead,
-        excludedDevices: excluded.length,
-        teachers,
+        excludedDevices: excluded,
+        teachers: new Map([...teachers].map(([tag, { trusted }]) => [tag, trusted])),
+        review,
       },
     };
+  }
+
+  /** The labels training may learn from, who taught each tag and what admins decided: read alike for a run and for the review queue. */
+  async function evidence(manifest: Manifest) {
+    const [items, devices, merges, decisions] = await Promise.all([
+      repository.confidentItems(EVERY_ITEM), repository.consensusDevices(), repository.tagMerges(), repository.tagDecisions(),
+    ]);
+    const baseTags = baseTagsOf(manifest);
+    // A tag merged into another is that tag from the next consensus run on, never a tag of its own.
+    const learnable = items.filter((item) => !merges.has(item.tagKey));
+    const excluded = devices.filter((d) => d.adminStatus === 'banned' || (d.quarantine !== null && d.adminStatus !== 'released'));
+    const teachers = await trustedTeachers(repository, learnable, baseTags, new Set(excluded.map((d) => d.deviceId)));
+    const review: TagReview = { policy: newTags, decisions, merges };
+    return { learnable, baseTags, excluded: excluded.length, teachers, review };
   }
 
   /** The current version's head and its tags' thresholds, or null when it has none. */
@@ -177,6 +192,13 @@ export function createTrainingJob({ repository, registry, logger, minNewLabels =
   return {
     start,
     progress: () => current,
+    async taughtTags() {
+      const bundle = await registry.current();
+      if (!bundle) return { policy: newTags, tags: [] };
+      const { learnable, teachers, review } = await evidence(bundle.manifest);
+      const modelTags = new Set(bundle.manifest.models.flatMap((model) => model.classes));
+      return { policy: newTags, tags: taughtTagQueue({ items: learnable, modelTags, teachers, review }) };
+    },
     onProgress(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -16,16 +16,22 @@ export const MIN_TEACHERS = 3;
 const CONFIDENT = 0.8;
 const PAGE = 5000;
 
+/** Devices that said a taught tag is present on some photo: those trusted, and all. */
+export interface Teachers {
+  trusted: number;
+  all: number;
+}
+
 /**
- * Per taught tag (a key outside `baseTags`), the trusted devices that said it is present on some
- * photo. `excluded`: devices consensus quarantined or an admin banned, never trusted.
+ * Per taught tag (a key outside `baseTags`), the devices that said it is present on some photo.
+ * `excluded`: devices consensus quarantined or an admin banned, never trusted.
  */
 export async function trustedTeachers(
   repository: Repository,
   items: readonly ConsensusItem[],
   baseTags: ReadonlySet<string>,
   excluded: ReadonlySet<string>,
-): Promise<Map<string, number>> {
+): Promise<Map<string, Teachers>> {
   const consensus = new Map<string, boolean>();
   for (const item of items) {
     if (!baseTags.has(item.tagKey)) continue;
@@ -54,5 +60,5 @@ export async function trustedTeachers(
     if (page.events.length < PAGE) break;
   }
   const trusted = (device: string) => !excluded.has(device) && (agreed.get(device) ?? 0) >= MIN_AGREED;
-  return new Map([...teachers].map(([tag, devices]) => [tag, [...devices].filter(trusted).length]));
+  return new Map([...teachers].map(([tag, devices]) => [tag, { trusted: [...devices].filter(trusted).length, all: devices.size }]));
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsensusItem, PhotoEmbedding } from '../storage/repository.ts';
 import { syntheticSet } from './synthetic-set.ts';
+import { AUTOMATIC_REVIEW } from './tag-review.ts';
 import { train, type TrainingInput } from './train.ts';
 
 /** Consensus as the job reads it: every photo's tags confidently present, the others confidently absent. */
@@ -20,6 +21,7 @@ const input = (overrides: Partial<TrainingInput> = {}): TrainingInput => ({
   current: null,
   excludedDevices: 1,
   teachers: new Map([['text:tag0', 3], ['text:tag1', 3], ['text:tag2', 3]]),
+  review: AUTOMATIC_REVIEW,
   options: { epochs: 3 },
   ...overrides,
 });
@@ -44,6 +46,16 @@ describe('train', () => {
     expect(second.decision.publish).toBe(false);
     expect(second.head).toBeNull();
     expect(second.decision.reasons[0]).toMatch(/^mAP \d\.\d{3} → \d\.\d{3} \([+−]\d\.\d{3} ≤ 0\.010\)$/);
+  });
+
+  it('takes a tag an admin refused off the next head, though the candidate is no better otherwise', async () => {
+    const first = await train(input());
+    const review = { ...AUTOMATIC_REVIEW, decisions: new Map([['text:tag1', 'refused' as const]]) };
+    const second = await train(input({ current: { head: first.head!, thresholds: first.thresholds }, review }));
+    expect(second.decision.publish).toBe(true);
+    expect(second.head!.tags).toEqual(['text:tag0']);
+    expect(second.data.heldBack).toEqual([{ tag: 'text:tag1', reason: 'refused' }]);
+    expect(second.decision.reasons).toContain('removes text:tag1, as an admin decided: no gain needed');
   });
 
   it('skips when no tag outside the base models has enough positives', async () => {

@@ -3,6 +3,7 @@ import type { ConsensusItem, PhotoEmbedding } from '../storage/repository.ts';
 import { calibrateThresholds } from './calibrate.ts';
 import { buildTrainingSet, chooseHeadTags, isPositive, MIN_POSITIVES, type BuiltTrainingSet, type HeadTags } from './dataset.ts';
 import { GATE_DEFAULTS, gate } from './gate.ts';
+import type { TagReview } from './tag-review.ts';
 import { scoreRows } from './linear-kernels.ts';
 import { evaluateScores } from './metrics.ts';
 import { trainHead } from './train-head.ts';
@@ -30,6 +31,8 @@ export interface TrainingInput {
   excludedDevices: number;
   /** Trusted devices that taught each new tag (./teachers.ts); null when the labels are true ones (the simulation's upper bound). */
   teachers: ReadonlyMap<string, number> | null;
+  /** What admins decided about taught tags, and the policy for new ones (./tag-review.ts). */
+  review: TagReview;
   options?: { l2?: number; epochs?: number; seed?: number; minPositives?: number; gate?: GateOptions };
   onProgress?: (stage: TrainingProgress['stage'], done: number, total: number) => void;
 }
@@ -47,7 +50,7 @@ export interface TrainingOutcome {
 export async function train(input: TrainingInput): Promise<TrainingOutcome> {
   const { options = {}, current } = input;
   const currentTags = current?.head.tags ?? [];
-  const { tags, heldBack } = chooseHeadTags(input.items, input.baseTags, currentTags, input.teachers, options.minPositives ?? MIN_POSITIVES);
+  const { tags, heldBack } = chooseHeadTags(input.items, input.baseTags, currentTags, input.teachers, input.review, options.minPositives ?? MIN_POSITIVES);
   const built = buildTrainingSet({ items: input.items, embeddings: input.embeddings, tags, dims: input.dims });
   const { set } = built;
   const trainRows = rowsOf(set, 'train');
@@ -86,7 +89,8 @@ export async function train(input: TrainingInput): Promise<TrainingOutcome> {
   input.onProgress?.('evaluating', 2, 2);
 
   const established = currentTags.filter((tag) => positivesOf(set, heldOutRows, set.tags.indexOf(tag)) >= ESTABLISHED_MIN_POSITIVES);
-  const decision = gate(candidate, currentMetrics, established, options.gate ?? GATE_DEFAULTS);
+  const removed = currentTags.filter((tag) => !tags.includes(tag));
+  const decision = gate(candidate, currentMetrics, established, removed, options.gate ?? GATE_DEFAULTS);
   if (current && current.head.dims !== set.dims) {
     decision.reasons.push(`the current head reads ${current.head.dims}-d embeddings, not ${set.dims}-d: it scored 0 here`);
   }

@@ -17,7 +17,8 @@ import { useAppSession } from './app-session.ts';
  * The admin dashboard against the real server: three devices answer through the real sync API,
  * one of them always the opposite of the truth; consensus runs; the admin unlocks the dashboard,
  * sees the charts and the quarantined device with its reason, and releases it. Then, on a server
- * whose people taught it new tags, the admin trains a model, sees it published, and rolls back.
+ * whose people taught it new tags, the admin approves one and renames the other, trains a model,
+ * sees it published, and rolls back.
  */
 
 const PHOTOS = 40;
@@ -186,7 +187,7 @@ describe('admin dashboard', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
   });
 
-  it('trains on taught tags, shows the run published and the new version current, and rolls back', { timeout: 180_000 }, async () => {
+  it('approves and renames taught tags, trains on them, shows the run published and the new version current, and rolls back', { timeout: 180_000 }, async () => {
     // A server whose built bundle is the fixture's (its embeddings' width), with people's labels on two taught tags.
     const dir = await mkdtemp(join(tmpdir(), 'wanwu-e2e-training-'));
     const bundleDir = join(dir, 'bundle');
@@ -201,12 +202,34 @@ describe('admin dashboard', () => {
     try {
       expect(await currentVersion()).toBe('b1');
       const page = await session.browser.context.newPage();
+      // A phone's screen.
+      await page.setViewportSize({ width: 390, height: 844 });
       await openDashboard(page, trainer);
       await unlock(page, trainer.adminToken);
       await page.locator('[data-testid="admin"][data-state="unlocked"]').waitFor();
       await page.getByTestId('training-runs-none').waitFor();
       const builtRow = page.locator('[data-testid="model-version"][data-version="b1"]');
       expect(await builtRow.getAttribute('data-current')).toBe('true');
+
+      // New tags wait for the admin (the default policy): approve one, rename the other.
+      expect(await page.getByTestId('taught-policy').getAttribute('data-policy')).toBe('approval');
+      const golden = page.locator('[data-testid="taught-tag"][data-tag-key="text:金毛"]');
+      expect(await golden.getAttribute('data-held-back')).toBe('awaiting-approval');
+      expect(await golden.innerText()).toContain('taught by 3 trusted of 3 devices');
+      for (const button of await golden.getByRole('button').all()) expect((await button.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+      await golden.getByTestId('taught-refuse').click();
+      await page.locator('[data-testid="taught-tag"][data-tag-key="text:金毛"][data-decision="refused"]').waitFor();
+      await golden.getByTestId('taught-approve').click();
+      await page.locator('[data-testid="taught-tag"][data-tag-key="text:金毛"][data-decision="approved"][data-held-back=""]').waitFor();
+      const catTree = page.locator('[data-testid="taught-tag"][data-tag-key="text:cat tree"]');
+      await catTree.getByTestId('taught-rename').click();
+      await catTree.getByTestId('taught-new-name').fill('Cat Tower');
+      await catTree.getByTestId('taught-save').click();
+      await catTree.waitFor({ state: 'detached' });
+      // The labels follow the new name from the next consensus run on.
+      await page.getByTestId('admin-run-now').click();
+      await page.locator('[data-testid="taught-tag"][data-tag-key="text:cat tower"][data-decision="approved"]').waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
       await page.getByTestId('train-now').click();
       const published = page.locator('[data-testid="training-run"][data-status="published"]');
@@ -224,6 +247,9 @@ describe('admin dashboard', () => {
       expect(await builtRow.getAttribute('data-current')).toBe('false');
       expect(await newRow.getByTestId('rollback').count()).toBe(0);
       expect(await currentVersion()).toBe(run.publishedVersion);
+      const phoneTags = await api('/models/current', {}, (body) => ManifestSchema.parse(body).tags.map((tag) => tag.id), trainer);
+      expect(phoneTags).toEqual(expect.arrayContaining(['text:金毛', 'text:cat tower']));
+      expect(phoneTags).not.toContain('text:cat tree');
 
       // Rolling back asks first; confirmed, the built bundle is what apps get again.
       await builtRow.getByTestId('rollback').click();

@@ -14,6 +14,7 @@ import type { ApiEnv } from '../api-env.ts';
 import { jsonBody } from '../json-body.ts';
 import { SMALL_BODY_BYTES } from '../limits.ts';
 import { limitBody } from '../middleware/body-limit.ts';
+import { mergeTaughtTag } from './admin-taught-tags.ts';
 
 /** Most hard examples the dashboard lists. */
 const HARD_EXAMPLES = 100;
@@ -69,7 +70,7 @@ export function adminConsensusRoutes({ repository, photos, bundles, consensus, a
       if (text === '') throw new ApiError(400, 'bad-request', 'from: the free-text tag is empty once normalised');
       if (!vocabulary.some((tag) => tag.id === request.into)) throw new ApiError(400, 'unknown-tag', `into: ${request.into} is not a tag of the current model`);
       const merge: TagMergeRequest = { from: `text:${text}`, into: request.into };
-      await repository.mergeTag(merge.from, merge.into);
+      await mergeTaughtTag(repository, merge.from, merge.into);
       consensus.schedule();
       return c.json(merge);
     })

@@ -27,7 +27,7 @@ beforeAll(async () => {
   repository = await openRepository({ dataDir: dir });
   const logger = pino({ level: 'silent' });
   const registry = createModelRegistry({ repository, builtBundleDir: join(dir, 'bundle'), dataDir: dir });
-  training = createTrainingJob({ repository, registry, logger, train: { seed: 1 } });
+  training = createTrainingJob({ repository, registry, logger, newTags: 'automatic', train: { seed: 1 } });
   app = createApp({
     appDir: join(dir, 'no-app'), bundles: registry, registry, training, repository, logger,
     consensus: createConsensusJob({ repository, bundles: registry, logger }),

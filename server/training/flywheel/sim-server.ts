@@ -43,6 +43,8 @@ export async function startSimServer(bundleDir: string): Promise<SimServer> {
     WANWU_ADMIN_TOKEN: adminToken,
     WANWU_AGGREGATE_DELAY: NEVER_BY_ITSELF_S,
     WANWU_TRAIN_MIN_LABELS: String(Number.MAX_SAFE_INTEGER),
+    // What people can teach with no admin in the loop; an admin approving every tag learns the same.
+    WANWU_NEW_TAGS: 'automatic',
     WANWU_SYNC_RATE: GENEROUS_RATE,
     WANWU_REGISTER_RATE: GENEROUS_RATE,
     WANWU_PHOTO_RATE: GENEROUS_RATE,

@@ -1,6 +1,7 @@
 import { encodeHead, HEAD_INPUT, HEAD_OUTPUT } from '../../../models/head/encode-head.ts';
 import type { HeadEntry, Manifest } from '../../../models/pipeline/manifest.ts';
 import type { ConsensusItem } from '../../storage/repository.ts';
+import { AUTOMATIC_REVIEW } from '../tag-review.ts';
 import { headVocabulary } from '../taught-names.ts';
 import { train } from '../train.ts';
 import type { BasePhoto } from './base-recognition.ts';
@@ -30,6 +31,7 @@ export async function upperBoundModel(photos: readonly BasePhoto[], hidden: read
     current: null,
     excludedDevices: 0,
     teachers: null,
+    review: AUTOMATIC_REVIEW,
   });
   if (!outcome.head) return null;
   const entry: HeadEntry = {
