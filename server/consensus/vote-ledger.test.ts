@@ -41,6 +41,18 @@ describe('VoteLedger', () => {
     expect(ledger.scoreOf(PHOTO, 'coco:dog')).toBe(0.9);
   });
 
+  it("takes a photo's model scores from the first device that scored it, never from another device", () => {
+    const ledger = new VoteLedger();
+    ledger.apply([verdict('owner', 'coco:dog', 'correct', 0.9)]);
+    const update = ledger.apply([verdict('attacker', 'coco:dog', 'wrong', 0.01), verdict('attacker', 'coco:cat', 'correct', 0.99)]);
+    expect(update.scores).toEqual([]);
+    expect(ledger.scoreOf(PHOTO, 'coco:dog')).toBe(0.9);
+    expect(ledger.scoreOf(PHOTO, 'coco:cat')).toBeNull();
+    // The owner's newer model replaces its own older opinion.
+    ledger.apply([verdict('owner', 'coco:dog', 'correct', 0.7)]);
+    expect(ledger.scoreOf(PHOTO, 'coco:dog')).toBe(0.7);
+  });
+
   it('lets a later act replace an earlier one, whatever order they arrive in', () => {
     const ledger = new VoteLedger();
     const first = verdict('d1', 'coco:dog', 'correct');

@@ -45,6 +45,8 @@ export class VoteLedger {
   /** Retracted act ids, by the device that retracted them (a retraction may arrive before its act). */
   private readonly retracted = new Map<string, string>();
   private readonly scores = new Map<string, { score: number; at: number }>();
+  /** Photo id → the device whose model scores count for it (see score). */
+  private readonly scorer = new Map<string, string>();
   private voteCount = 0;
 
   /** `merges`: `text:<normalised>` → vocabulary id. */
@@ -73,7 +75,7 @@ export class VoteLedger {
         remember(touched, slot, standing(slot));
         if (this.retracted.get(event.id) !== event.deviceId) insertAct(slot.acts, act);
         slots.push(slot);
-        if (event.score !== null) this.score(event.photoId, tagKey, event.score, act.at, scores);
+        if (event.score !== null) this.score(event.deviceId, event.photoId, tagKey, event.score, act.at, scores);
       }
       this.slotsOfAct.set(event.id, slots);
     }
@@ -132,8 +134,17 @@ export class VoteLedger {
     return slot;
   }
 
-  /** The latest score wins: a newer model's opinion replaces an older one's. */
-  private score(photoId: string, tagKey: string, score: number, at: number, changed: Map<string, ModelScore>): void {
+  /**
+   * A photo's model scores come from one device: the first that sent a score for it, in the order
+   * the server stored them (the order the job reads events in), which no device can forge. Another
+   * device's score for that photo is a claim about someone else's photo and never counts: one device
+   * sending 0.01 and 0.99 for photos others had judged used to replace the model's opinion on all of
+   * them. On the scoring device the latest score wins: a newer model's opinion replaces an older one's.
+   */
+  private score(deviceId: string, photoId: string, tagKey: string, score: number, at: number, changed: Map<string, ModelScore>): void {
+    const scorer = this.scorer.get(photoId);
+    if (scorer === undefined) this.scorer.set(photoId, deviceId);
+    else if (scorer !== deviceId) return;
     const key = `${photoId}\n${tagKey}`;
     const known = this.scores.get(key);
     if (known && known.at > at) return;

@@ -42,6 +42,18 @@ describe.each([
     return res.json();
   }
 
+  it("never lets a device's model scores replace those of the device whose photo it is", async () => {
+    const photos = Array.from({ length: 40 }, photoId);
+    await sync(photos.map((id) => verdict({ photoId: id, score: 0.9 })));
+    const attacker = await api.register();
+    const res = await api.sync(attacker.token, photos.map((id) => verdict({ photoId: id, verdict: 'wrong', score: 0.01 })));
+    expect(res.status).toBe(200);
+    await api.consensus.run({ full: true });
+    const dog = (await api.repository.confidentItems(0.5)).filter((item) => photos.includes(item.photoId));
+    expect(dog).toHaveLength(40);
+    expect(new Set(dog.map((item) => item.modelScore))).toEqual(new Set([0.9]));
+  });
+
   it('refuses text no database can store and impossible times, one event at a time, and stores the rest', async () => {
     const good = [verdict(), verdict({ tag: { text: '金毛 🐕' } })];
     const nul = verdict({ tag: { text: 'do\u0000g' } });
