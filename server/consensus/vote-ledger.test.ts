@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventFacts } from '../storage/repository.ts';
-import { VoteLedger } from './vote-ledger.ts';
+import { MAX_ACTS_PER_SLOT, VoteLedger } from './vote-ledger.ts';
 
 const PHOTO = 'a'.repeat(64);
 let clock = Date.parse('2026-03-01T09:00:00Z');
@@ -51,6 +51,18 @@ describe('VoteLedger', () => {
     // The owner's newer model replaces its own older opinion.
     ledger.apply([verdict('owner', 'coco:dog', 'correct', 0.7)]);
     expect(ledger.scoreOf(PHOTO, 'coco:dog')).toBe(0.7);
+  });
+
+  it('bounds what one device repeating itself on a photo costs: its latest acts stand, undo reaches back as far as it keeps', () => {
+    const ledger = new VoteLedger();
+    const repeats = Array.from({ length: 20_000 }, (_, i) => verdict('d1', 'coco:dog', i % 2 ? 'wrong' : 'correct'));
+    ledger.apply(repeats);
+    expect(labels(ledger)).toEqual({ 'd1 coco:dog': 0 });
+    // Undoing every act it kept leaves no answer: the older ones are forgotten.
+    ledger.apply(repeats.slice(-MAX_ACTS_PER_SLOT + 1).map((act) => fact('d1', { type: 'feedback-retracted', retracts: act.id })));
+    expect(labels(ledger)).toEqual({ 'd1 coco:dog': 1 });
+    ledger.apply([fact('d1', { type: 'feedback-retracted', retracts: repeats.at(-MAX_ACTS_PER_SLOT)!.id })]);
+    expect(labels(ledger)).toEqual({});
   });
 
   it('lets a later act replace an earlier one, whatever order they arrive in', () => {

@@ -173,10 +173,18 @@ function standing(slot: Slot): Vote | null {
   return act ? { deviceId: slot.deviceId, photoId: slot.photoId, tagKey: slot.tagKey, label: act.label, at: act.at } : null;
 }
 
-/** Keeps acts ordered by (at, id): UUIDv7 ids break ties in the order the device made them. */
+/**
+ * A slot keeps its device's latest acts only: undo reaches back this far (people undo one or two),
+ * and a device repeating itself thousands of times on one photo's tag costs consensus no more than
+ * this (each act used to be kept and scanned on every insert: quadratic in the repeats).
+ */
+export const MAX_ACTS_PER_SLOT = 16;
+
+/** Keeps acts ordered by (at, id), the latest MAX_ACTS_PER_SLOT: UUIDv7 ids break ties in the order the device made them. */
 function insertAct(acts: Act[], act: Act): void {
   if (acts.some((known) => known.id === act.id)) return;
   let i = acts.length;
   while (i > 0 && (acts[i - 1].at > act.at || (acts[i - 1].at === act.at && acts[i - 1].id > act.id))) i--;
   acts.splice(i, 0, act);
+  if (acts.length > MAX_ACTS_PER_SLOT) acts.shift();
 }
