@@ -179,7 +179,7 @@ export const en: Messages = {
   trainingMap: 'mAP current → candidate',
   trainingNewTags: 'New tags',
   trainingHeldBack: (tag, reason) =>
-    `held back: ${tag} (${{ 'web-address': 'a web address', 'email-address': 'an email address', 'phone-or-contact': 'a phone number or contact', 'few-teachers': 'fewer than 3 trusted devices taught it' }[reason]})`,
+    `held back: ${tag} (${{ 'web-address': 'a web address', 'email-address': 'an email address', 'phone-or-contact': 'a phone number or contact', 'few-teachers': 'fewer than 3 trusted devices taught it', unwitnessed: 'no held-out photo backs it from a device that did not teach it' }[reason]})`,
   trainingDuration: 'Took',
   trainingReasons: 'Why',
   trainingTriggers: { api: 'Dashboard', cli: 'CLI', schedule: 'Automatic' },

@@ -178,7 +178,7 @@ export const zhCN: Messages = {
   trainingStatus: '结果',
   trainingMap: 'mAP 当前 → 候选',
   trainingNewTags: '新标签',
-  trainingHeldBack: (tag, reason) => `已拦下：${tag}（${{ 'web-address': '网址', 'email-address': '邮箱', 'phone-or-contact': '电话或联系方式', 'few-teachers': '教它的可信设备不足 3 台' }[reason]}）`,
+  trainingHeldBack: (tag, reason) => `已拦下：${tag}（${{ 'web-address': '网址', 'email-address': '邮箱', 'phone-or-contact': '电话或联系方式', 'few-teachers': '教它的可信设备不足 3 台', unwitnessed: '留出照片上没有教它以外的设备作证' }[reason]}）`,
   trainingDuration: '用时',
   trainingReasons: '原因',
   trainingTriggers: { api: '控制台', cli: '命令行', schedule: '自动' },

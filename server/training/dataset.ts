@@ -2,7 +2,7 @@ import type { HeldBackReason } from '../contract/training.ts';
 import type { ConsensusItem, PhotoEmbedding } from '../storage/repository.ts';
 import { splitOf } from './split.ts';
 import { heldBackReason } from './taught-names.ts';
-import { MIN_TEACHERS } from './teachers.ts';
+import { MIN_TEACHERS, MIN_WITNESSED, type TagSupport } from './teachers.ts';
 import type { TrainingSet } from './types.ts';
 
 /**
@@ -90,35 +90,52 @@ export interface HeadTags {
   tags: string[];
   /** New tags that had the positives but were not learned, and why. */
   heldBack: { tag: string; reason: HeldBackReason }[];
+  /** New tags with enough teachers: their held-out positives a trusted device other than their teachers named (./teachers.ts). */
+  witnessed: { tag: string; photos: number }[];
 }
 
 /**
  * The tags the head learns: those the base models do not output with at least `minPositives`
- * positive train photos, unless their name is held back or fewer than MIN_TEACHERS trusted devices
- * taught them (`teachers`, ./teachers.ts; null when the labels are true ones, not the crowd's),
- * plus every tag the current head has (so none is dropped).
+ * positive train photos, unless their name is held back, fewer than MIN_TEACHERS trusted devices
+ * taught them on train photos, or fewer than MIN_WITNESSED of their held-out positives were named
+ * by a trusted device that did not teach them (`support`, ./teachers.ts; null when the labels are
+ * true ones, not the crowd's), plus every tag the current head has (so none is dropped).
  */
 export function chooseHeadTags(
   items: readonly ConsensusItem[],
   baseTags: ReadonlySet<string>,
   currentHeadTags: readonly string[],
-  teachers: ReadonlyMap<string, number> | null,
+  support: ReadonlyMap<string, TagSupport> | null,
   minPositives = MIN_POSITIVES,
 ): HeadTags {
-  const positives = new Map<string, Set<string>>();
+  const positives = new Map<string, { train: Set<string>; heldOut: Set<string> }>();
   for (const item of items) {
-    if (baseTags.has(item.tagKey) || !isPositive(item.probability) || splitOf(item.photoId) !== 'train') continue;
-    const photos = positives.get(item.tagKey) ?? new Set<string>();
-    photos.add(item.photoId);
+    if (baseTags.has(item.tagKey) || !isPositive(item.probability)) continue;
+    const photos = positives.get(item.tagKey) ?? { train: new Set<string>(), heldOut: new Set<string>() };
+    photos[splitOf(item.photoId)].add(item.photoId);
     positives.set(item.tagKey, photos);
   }
   const current = new Set(currentHeadTags);
   const heldBack: HeadTags['heldBack'] = [];
+  const witnessed: HeadTags['witnessed'] = [];
+  const reasonFor = (tag: string, heldOut: ReadonlySet<string>): HeldBackReason | null => {
+    const named = heldBackReason(tag);
+    if (named || !support) return named;
+    const backing = support.get(tag);
+    if ((backing?.teachers ?? 0) < MIN_TEACHERS) return 'few-teachers';
+    const photos = [...heldOut].filter((photoId) => backing!.witnessedPhotos.has(photoId)).length;
+    witnessed.push({ tag, photos });
+    return photos < MIN_WITNESSED ? 'unwitnessed' : null;
+  };
   const learnable = [...positives].filter(([tag, photos]) => {
-    if (photos.size < minPositives) return false;
-    const reason = current.has(tag) ? null : (heldBackReason(tag) ?? (teachers && (teachers.get(tag) ?? 0) < MIN_TEACHERS ? 'few-teachers' : null));
+    if (photos.train.size < minPositives) return false;
+    const reason = current.has(tag) ? null : reasonFor(tag, photos.heldOut);
     if (reason) heldBack.push({ tag, reason });
     return reason === null;
   });
-  return { tags: [...new Set([...learnable.map(([tag]) => tag), ...currentHeadTags])].sort(), heldBack: heldBack.sort((a, b) => a.tag.localeCompare(b.tag)) };
+  return {
+    tags: [...new Set([...learnable.map(([tag]) => tag), ...currentHeadTags])].sort(),
+    heldBack: heldBack.sort((a, b) => a.tag.localeCompare(b.tag)),
+    witnessed: witnessed.sort((a, b) => a.tag.localeCompare(b.tag)),
+  };
 }

@@ -1,4 +1,5 @@
 import type { ModelMetrics } from '../contract/training.ts';
+import { MIN_WITNESSED } from './teachers.ts';
 import type { GateDecision, GateOptions } from './types.ts';
 
 /**
@@ -27,6 +28,17 @@ export function gate(candidate: ModelMetrics, current: ModelMetrics, established
   }
   if (!dropped && established.length > 0) reasons.push(`no established tag lost more than ${fixed(options.maxTagDrop, 2)} AP`);
   return { publish: gained && !dropped, reasons };
+}
+
+/**
+ * The independent held-out support of each new tag that had its teachers (./dataset.ts
+ * chooseHeadTags holds back those below MIN_WITNESSED, so the candidate never has them), in words.
+ */
+export function witnessReasons(witnessed: readonly { tag: string; photos: number }[]): string[] {
+  return witnessed.map(({ tag, photos }) => {
+    const enough = photos >= MIN_WITNESSED;
+    return `${tag}: ${photos} held-out positive${photos === 1 ? '' : 's'} named by a trusted device that did not teach it (${enough ? '≥' : '<'} ${MIN_WITNESSED})${enough ? '' : ', held back'}`;
+  });
 }
 
 const fixed = (value: number, digits = 3) => value.toFixed(digits);

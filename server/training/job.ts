@@ -9,7 +9,7 @@ import type { ModelRegistry } from '../models/registry.ts';
 import type { ConsensusItem, PhotoEmbedding, Repository } from '../storage/repository.ts';
 import { CONFIDENCE, EVERY_ITEM } from './dataset.ts';
 import { headVocabulary } from './taught-names.ts';
-import { trustedTeachers } from './teachers.ts';
+import { tagSupport } from './teachers.ts';
 import { train, type TrainingInput } from './train.ts';
 
 /** Confident new labels (on tags the head could learn) that make the job train by itself after a consensus run. */
@@ -136,7 +136,7 @@ export function createTrainingJob({ repository, registry, logger, minNewLabels =
     await repository.setSetting(LABELS_SEEN, String(countLearnable(learnable, baseTags)));
     const currentHead = await headOf(manifest);
     const excluded = devices.filter((d) => d.adminStatus === 'banned' || (d.quarantine !== null && d.adminStatus !== 'released'));
-    const teachers = await trustedTeachers(repository, learnable, baseTags, new Set(excluded.map((d) => d.deviceId)));
+    const support = await tagSupport(repository, learnable, baseTags, new Set(excluded.map((d) => d.deviceId)));
     return {
       manifest,
       input: {
@@ -146,7 +146,7 @@ export function createTrainingJob({ repository, registry, logger, minNewLabels =
         baseTags,
         current: currentHead,
         excludedDevices: excluded.length,
-        teachers,
+        support,
       },
     };
   }

@@ -29,7 +29,7 @@ export async function upperBoundModel(photos: readonly BasePhoto[], hidden: read
     baseTags: new Set(base.models.flatMap((model) => (model.kind === 'head' ? [] : model.classes))),
     current: null,
     excludedDevices: 0,
-    teachers: null,
+    support: null,
   });
   if (!outcome.head) return null;
   const entry: HeadEntry = {
