@@ -84,7 +84,7 @@ describe('chooseHeadTags', () => {
     expect(chooseHeadTags(items, new Set(), ['text:旧'], support)).toEqual({
       tags: ['text:旧', 'text:金毛'],
       heldBack: [{ tag: 'text:独角兽', reason: 'few-teachers' }, { tag: 'text:自说自话', reason: 'unwitnessed' }],
-      witnessed: [{ tag: 'text:自说自话', photos: 0 }, { tag: 'text:金毛', photos: 1 }],
+      witnessed: [{ tag: 'text:自说自话', photos: 0, of: 1 }, { tag: 'text:金毛', photos: 1, of: 1 }],
     });
   });
 });

@@ -90,8 +90,8 @@ export interface HeadTags {
   tags: string[];
   /** New tags that had the positives but were not learned, and why. */
   heldBack: { tag: string; reason: HeldBackReason }[];
-  /** New tags with enough teachers: their held-out positives a trusted device other than their teachers named (./teachers.ts). */
-  witnessed: { tag: string; photos: number }[];
+  /** New tags with enough teachers: of their held-out positives, how many a trusted device other than their teachers named (./teachers.ts). */
+  witnessed: { tag: string; photos: number; of: number }[];
 }
 
 /**
@@ -124,7 +124,7 @@ export function chooseHeadTags(
     const backing = support.get(tag);
     if ((backing?.teachers ?? 0) < MIN_TEACHERS) return 'few-teachers';
     const photos = [...heldOut].filter((photoId) => backing!.witnessedPhotos.has(photoId)).length;
-    witnessed.push({ tag, photos });
+    witnessed.push({ tag, photos, of: heldOut.size });
     return photos < MIN_WITNESSED ? 'unwitnessed' : null;
   };
   const learnable = [...positives].filter(([tag, photos]) => {

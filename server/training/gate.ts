@@ -34,10 +34,10 @@ export function gate(candidate: ModelMetrics, current: ModelMetrics, established
  * The independent held-out support of each new tag that had its teachers (./dataset.ts
  * chooseHeadTags holds back those below MIN_WITNESSED, so the candidate never has them), in words.
  */
-export function witnessReasons(witnessed: readonly { tag: string; photos: number }[]): string[] {
-  return witnessed.map(({ tag, photos }) => {
+export function witnessReasons(witnessed: readonly { tag: string; photos: number; of: number }[]): string[] {
+  return witnessed.map(({ tag, photos, of }) => {
     const enough = photos >= MIN_WITNESSED;
-    return `${tag}: ${photos} held-out positive${photos === 1 ? '' : 's'} named by a trusted device that did not teach it (${enough ? '≥' : '<'} ${MIN_WITNESSED})${enough ? '' : ', held back'}`;
+    return `${tag}: ${photos} of ${of} held-out positive${of === 1 ? '' : 's'} named by a trusted device that did not teach it (${enough ? '≥' : '<'} ${MIN_WITNESSED})${enough ? '' : ', held back'}`;
   });
 }
 
