@@ -178,10 +178,10 @@ const colludes = ({ shared, dissent }: { shared: number; dissent: number }) => d
  * against the confident consensus of everyone outside the group.
  */
 function standing(table: VoteTable, em: DawidSkene, members: number[], tally: Tally): { shared: number; dissent: number }[] {
-  const { deviceStart, deviceVoteItem, deviceVoteSource, deviceVoteLabel, deviceVoteWeight } = table.grouped();
+  const { deviceStart, deviceVoteItem, deviceVoteSource, deviceVoteLabel } = table.grouped();
   for (const device of members) {
     for (let k = deviceStart[device]; k < deviceStart[device + 1]; k++) {
-      tally.add(deviceVoteItem[k], deviceVoteLabel[k], deviceVoteWeight[k] * em.contribution(deviceVoteSource[k], deviceVoteLabel[k]));
+      tally.add(deviceVoteItem[k], deviceVoteLabel[k], em.contribution(deviceVoteSource[k], deviceVoteLabel[k]));
     }
   }
   const standings = members.map((device) => {

@@ -1,4 +1,4 @@
-import { grow, voteWeight, type TableChanges, type VoteTable } from './vote-table.ts';
+import { grow, type TableChanges, type VoteTable } from './vote-table.ts';
 
 /**
  * Before its answers say otherwise, a device is believed a little better than chance, as firmly as
@@ -99,14 +99,14 @@ export class DawidSkene {
   absorb(changes: TableChanges): void {
     const table = this.table;
     this.ensureCapacity();
-    const { itemStart, itemVoteDevice, itemVoteSource, itemVoteLabel, itemVoteWeight, deviceStart } = table.grouped();
+    const { itemStart, itemVoteDevice, itemVoteSource, itemVoteLabel, deviceStart } = table.grouped();
     for (let item = changes.firstNewItem; item < table.itemCount; item++) {
       const tag = table.itemTag[item];
       let logOdds = this.tagLogit[tag] + this.modelTerm(item);
       for (let k = itemStart[item]; k < itemStart[item + 1]; k++) {
         const device = itemVoteDevice[k];
         const experience = Math.min(1, (deviceStart[device + 1] - deviceStart[device]) / ESTABLISHED_ANSWERS);
-        logOdds += experience * itemVoteWeight[k] * this.contribution(itemVoteSource[k], itemVoteLabel[k]);
+        logOdds += experience * this.contribution(itemVoteSource[k], itemVoteLabel[k]);
       }
       this.logOdds[item] = logOdds;
       this.probability[item] = sigmoid(logOdds);
@@ -114,13 +114,13 @@ export class DawidSkene {
       this.dirtyTags[tag] = 1;
       this.pending.add(item);
     }
-    for (const { vote, previous, previousAt } of changes.relabelled) {
-      this.count(vote, previous, previousAt, -1);
-      this.count(vote, table.voteLabel[vote], table.voteAt[vote], 1);
+    for (const { vote, previous } of changes.relabelled) {
+      this.count(vote, previous, -1);
+      this.count(vote, table.voteLabel[vote], 1);
       this.pending.add(table.voteItem[vote]);
     }
     for (let vote = changes.firstNewVote; vote < table.voteCount; vote++) {
-      this.count(vote, table.voteLabel[vote], table.voteAt[vote], 1);
+      this.count(vote, table.voteLabel[vote], 1);
       this.pending.add(table.voteItem[vote]);
     }
     for (const item of changes.rescored) this.pending.add(item);
@@ -178,7 +178,7 @@ export class DawidSkene {
     }
   }
 
-  /** What a source's (whole) answer adds to its item's log-odds (0 while its device is excluded); a vote adds it times its weight. */
+  /** What a source's answer adds to its item's log-odds (0 while its device is excluded). */
   contribution(source: number, label: number): number {
     return label ? this.usedPresent[source] : this.usedAbsent[source];
   }
@@ -197,12 +197,12 @@ export class DawidSkene {
 
   private estimateItem(item: number): void {
     const { itemTag } = this.table;
-    const { itemStart, itemVoteDevice, itemVoteSource, itemVoteLabel, itemVoteWeight } = this.table.grouped();
+    const { itemStart, itemVoteDevice, itemVoteSource, itemVoteLabel } = this.table.grouped();
     const { usedPresent, usedAbsent, n1, n0, s1, s0, deviceS1, deviceN1, deviceS0, deviceN0, dirtySources, dirtyDevices, deviceDrift } = this;
     const from = itemStart[item];
     const to = itemStart[item + 1];
     let logOdds = this.tagLogit[itemTag[item]] + this.modelTerm(item);
-    for (let k = from; k < to; k++) logOdds += itemVoteWeight[k] * (itemVoteLabel[k] ? usedPresent[itemVoteSource[k]] : usedAbsent[itemVoteSource[k]]);
+    for (let k = from; k < to; k++) logOdds += itemVoteLabel[k] ? usedPresent[itemVoteSource[k]] : usedAbsent[itemVoteSource[k]];
     const drift = (this.itemDrift[item] += Math.abs(logOdds - this.logOdds[item]));
     const probability = sigmoid(logOdds);
     const change = probability - this.probability[item];
@@ -213,17 +213,16 @@ export class DawidSkene {
     for (let k = from; k < to; k++) {
       const source = itemVoteSource[k];
       const device = itemVoteDevice[k];
-      const moved = itemVoteWeight[k] * change;
-      n1[source] += moved;
-      n0[source] -= moved;
-      deviceN1[device] += moved;
-      deviceN0[device] -= moved;
+      n1[source] += change;
+      n0[source] -= change;
+      deviceN1[device] += change;
+      deviceN0[device] -= change;
       if (itemVoteLabel[k]) {
-        s1[source] += moved;
-        deviceS1[device] += moved;
+        s1[source] += change;
+        deviceS1[device] += change;
       } else {
-        s0[source] -= moved;
-        deviceS0[device] -= moved;
+        s0[source] -= change;
+        deviceS0[device] -= change;
       }
       dirtySources.add(source);
       dirtyDevices[device] = 1;
@@ -233,13 +232,12 @@ export class DawidSkene {
     this.dirtyTags[itemTag[item]] = 1;
   }
 
-  /** Adds (sign 1) or removes (−1) a whole vote's expected counts (times its weight) at its item's current probability. */
-  private count(vote: number, label: number, at: number, sign: number): void {
+  /** Adds (sign 1) or removes (−1) a whole vote's expected counts at its item's current probability. */
+  private count(vote: number, label: number, sign: number): void {
     const source = this.table.voteSource[vote];
     const device = this.table.voteDevice[vote];
-    const weight = sign * voteWeight(at);
-    const present = weight * this.probability[this.table.voteItem[vote]];
-    const absent = weight - present;
+    const present = sign * this.probability[this.table.voteItem[vote]];
+    const absent = sign - present;
     this.n1[source] += present;
     this.n0[source] += absent;
     this.deviceN1[device] += present;

@@ -217,7 +217,7 @@ export function gatherEvidence(
   medianGapMs: number,
   perTag: TagCounters,
 ): { evidence: DeviceEvidence; slack: number } {
-  const { deviceStart, deviceVoteItem, deviceVoteSource, deviceVoteLabel, deviceVoteWeight } = table.grouped();
+  const { deviceStart, deviceVoteItem, deviceVoteSource, deviceVoteLabel } = table.grouped();
   const tagOf = table.itemTag;
   const touched: number[] = [];
   const evidence: DeviceEvidence = {
@@ -235,7 +235,7 @@ export function gatherEvidence(
     const item = deviceVoteItem[k];
     const label = deviceVoteLabel[k];
     evidence.answeredPresent += label;
-    const others = em.logOdds[item] - deviceVoteWeight[k] * em.contribution(deviceVoteSource[k], label);
+    const others = em.logOdds[item] - em.contribution(deviceVoteSource[k], label);
     slack = Math.min(slack, Math.abs(Math.abs(others) - CONFIDENT_LOG_ODDS));
     if (Math.abs(others) < CONFIDENT_LOG_ODDS) continue;
     const agrees = others > 0 === (label === 1);

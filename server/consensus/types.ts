@@ -12,7 +12,7 @@ export interface Vote {
   /** tagKey() of the tag: a vocabulary id, or `text:` + normalised text (free-text tags grouped by it). */
   tagKey: string;
   label: 0 | 1;
-  /** ms since the epoch, when the device says it answered (for the fast-bot rule); −Infinity for an implied answer (./vote-ledger.ts). */
+  /** ms since the epoch, when the device says it answered (for the fast-bot rule). */
   at: number;
 }
 

@@ -29,8 +29,6 @@ interface Slot {
   photoId: string;
   tagKey: string;
   acts: Act[];
-  /** A taught (`text:`) tag on a photo the device judged: without an act of its own it says "absent". */
-  implied: boolean;
 }
 
 /**
@@ -39,13 +37,6 @@ interface Slot {
  * back the answer it replaced). Free-text tags count under their normalised text, or under the
  * vocabulary tag an admin merged them into. Events may arrive in any order and in several calls;
  * each call says which votes and model scores it changed, for the incremental engine.
- *
- * A device that judged a photo and did not name a free-text tag someone else added to it answered
- * "absent" by leaving it out: an implied vote, with no time of its own (−Infinity, older than any
- * act) and half an answer's weight (./vote-table.ts IMPLIED_WEIGHT). Without it a name added by one
- * device had only that device's "present" and sat at its tag's prevalence among added names (often
- * above 0.8) however little the device was trusted: in the flywheel with 20 % adversaries, who name
- * a class the photo does not show, 45 % of the taught positives were such names (0 % with it).
  */
 export class VoteLedger {
   private readonly slots = new Map<string, Slot>();
@@ -54,9 +45,6 @@ export class VoteLedger {
   /** Retracted act ids, by the device that retracted them (a retraction may arrive before its act). */
   private readonly retracted = new Map<string, string>();
   private readonly scores = new Map<string, { score: number; at: number }>();
-  /** Per photo: the devices that acted on its tags, and the free-text tags anyone added to it. */
-  private readonly judges = new Map<string, Set<string>>();
-  private readonly textTags = new Map<string, Set<string>>();
   private voteCount = 0;
 
   /** `merges`: `text:<normalised>` → vocabulary id. */
@@ -78,11 +66,9 @@ export class VoteLedger {
       const label = event.type === 'tag-verdict' ? (event.verdict === 'wrong' ? 0 : 1) : 1;
       const act: Act = { id: event.id, at: event.at.getTime(), label };
       const slots: Slot[] = [];
-      if (event.tagKeys.length > 0) this.judged(event.deviceId, event.photoId, touched);
       for (const rawKey of event.tagKeys) {
         const tagKey = this.canonical(rawKey);
         if (tagKey === null) continue;
-        if (tagKey.startsWith('text:')) this.textTagOn(event.photoId, tagKey, touched);
         const slot = this.slot(event.deviceId, event.photoId, tagKey);
         remember(touched, slot, standing(slot));
         if (this.retracted.get(event.id) !== event.deviceId) insertAct(slot.acts, act);
@@ -130,29 +116,6 @@ export class VoteLedger {
     return applied;
   }
 
-  /** The device acted on the photo's tags: it implicitly answers "absent" for every free-text tag it did not name there. */
-  private judged(deviceId: string, photoId: string, touched: Map<Slot, Vote | null>): void {
-    const judges = this.judges.get(photoId) ?? new Set<string>();
-    if (judges.has(deviceId)) return;
-    judges.add(deviceId);
-    this.judges.set(photoId, judges);
-    for (const tagKey of this.textTags.get(photoId) ?? []) this.imply(this.slot(deviceId, photoId, tagKey), touched);
-  }
-
-  /** A free-text tag on the photo: every device that judged the photo implicitly answers it. */
-  private textTagOn(photoId: string, tagKey: string, touched: Map<Slot, Vote | null>): void {
-    const tags = this.textTags.get(photoId) ?? new Set<string>();
-    if (tags.has(tagKey)) return;
-    tags.add(tagKey);
-    this.textTags.set(photoId, tags);
-    for (const deviceId of this.judges.get(photoId) ?? []) this.imply(this.slot(deviceId, photoId, tagKey), touched);
-  }
-
-  private imply(slot: Slot, touched: Map<Slot, Vote | null>): void {
-    remember(touched, slot, standing(slot));
-    slot.implied = true;
-  }
-
   /** `text:` keys by their normalised text, then through the admin's merges; null for text that normalises to nothing. */
   private canonical(tagKey: string): string | null {
     if (!tagKey.startsWith('text:')) return tagKey;
@@ -165,7 +128,7 @@ export class VoteLedger {
   private slot(deviceId: string, photoId: string, tagKey: string): Slot {
     const key = `${deviceId}\n${photoId}\n${tagKey}`;
     let slot = this.slots.get(key);
-    if (!slot) this.slots.set(key, (slot = { deviceId, photoId, tagKey, acts: [], implied: false }));
+    if (!slot) this.slots.set(key, (slot = { deviceId, photoId, tagKey, acts: [] }));
     return slot;
   }
 
@@ -182,8 +145,7 @@ export class VoteLedger {
     const changes: VoteChange[] = [];
     for (const [slot, before] of touched) {
       const after = standing(slot);
-      // An implied "absent" turned into a said one counts more (./vote-table.ts voteWeight).
-      if (before?.label === after?.label && (before?.at === -Infinity) === (after?.at === -Infinity)) continue;
+      if (before?.label === after?.label) continue;
       this.voteCount += (after ? 1 : 0) - (before ? 1 : 0);
       changes.push({ deviceId: slot.deviceId, photoId: slot.photoId, tagKey: slot.tagKey, vote: after });
     }
@@ -197,8 +159,7 @@ function remember(touched: Map<Slot, Vote | null>, slot: Slot, vote: Vote | null
 
 function standing(slot: Slot): Vote | null {
   const act = slot.acts.at(-1);
-  if (act) return { deviceId: slot.deviceId, photoId: slot.photoId, tagKey: slot.tagKey, label: act.label, at: act.at };
-  return slot.implied ? { deviceId: slot.deviceId, photoId: slot.photoId, tagKey: slot.tagKey, label: 0, at: -Infinity } : null;
+  return act ? { deviceId: slot.deviceId, photoId: slot.photoId, tagKey: slot.tagKey, label: act.label, at: act.at } : null;
 }
 
 /** Keeps acts ordered by (at, id): UUIDv7 ids break ties in the order the device made them. */

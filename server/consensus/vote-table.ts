@@ -1,18 +1,6 @@
 import type { ModelScore, Vote } from './types.ts';
 
 /**
- * An implied answer (a judge of the photo left a free-text name out: ./vote-ledger.ts) counts
- * as half an answer, in an item's estimate and in what EM learns of its device: leaving a name out
- * is weaker than saying "wrong", and as a whole answer two careful devices adding a name were
- * outvoted by a third that left it out (devices earn specificity slowly, so an "absent" outweighed
- * a "present"), which lost a third of the flywheel's true taught labels under attack.
- */
-export const IMPLIED_WEIGHT = 0.5;
-
-/** How much a vote counts: 1 for an answer, IMPLIED_WEIGHT for an implied one (untimed). */
-export const voteWeight = (at: number) => (at === -Infinity ? IMPLIED_WEIGHT : 1);
-
-/**
  * Votes as numbers: devices, photos and tags interned to indexes, items (photo, tag) and votes in
  * growable typed arrays, so that EM runs over arrays, not strings and objects. A device's newer
  * answer about an item replaces its older one (a person may change their mind). Each vote also
@@ -67,13 +55,11 @@ export class VoteTable {
       if (existing === -1) {
         this.pushVote(item, device, vote);
       } else if (vote.at >= this.voteAt[existing]) {
-        const previousAt = this.voteAt[existing];
-        // An implied answer that becomes an answer changes weight even when it keeps its label.
-        if (this.voteLabel[existing] !== vote.label || voteWeight(previousAt) !== voteWeight(vote.at)) {
-          if (existing < changes.firstNewVote) changes.relabelled.push({ vote: existing, previous: this.voteLabel[existing], previousAt });
+        this.voteAt[existing] = vote.at;
+        if (this.voteLabel[existing] !== vote.label) {
+          if (existing < changes.firstNewVote) changes.relabelled.push({ vote: existing, previous: this.voteLabel[existing] });
           this.voteLabel[existing] = vote.label;
         }
-        this.voteAt[existing] = vote.at;
       }
     }
     // After the votes: a score for an item voted on in this batch is not left pending.
@@ -101,28 +87,24 @@ export class VoteTable {
     const itemVoteDevice = new Int32Array(this.voteCount);
     const itemVoteSource = new Int32Array(this.voteCount);
     const itemVoteLabel = new Uint8Array(this.voteCount);
-    const itemVoteWeight = new Float64Array(this.voteCount);
     for (let k = 0; k < this.voteCount; k++) {
       itemVoteDevice[k] = this.voteDevice[itemVotes[k]];
       itemVoteSource[k] = this.voteSource[itemVotes[k]];
       itemVoteLabel[k] = this.voteLabel[itemVotes[k]];
-      itemVoteWeight[k] = voteWeight(this.voteAt[itemVotes[k]]);
     }
     const deviceVoteItem = new Int32Array(this.voteCount);
     const deviceVoteSource = new Int32Array(this.voteCount);
     const deviceVoteLabel = new Uint8Array(this.voteCount);
-    const deviceVoteWeight = new Float64Array(this.voteCount);
     for (let k = 0; k < this.voteCount; k++) {
       deviceVoteItem[k] = this.voteItem[deviceVotes[k]];
       deviceVoteSource[k] = this.voteSource[deviceVotes[k]];
       deviceVoteLabel[k] = this.voteLabel[deviceVotes[k]];
-      deviceVoteWeight[k] = voteWeight(this.voteAt[deviceVotes[k]]);
     }
     const sourceVoteItem = new Int32Array(this.voteCount);
     for (let k = 0; k < this.voteCount; k++) sourceVoteItem[k] = this.voteItem[sourceVotes[k]];
     this.index = {
-      itemStart, itemVotes, itemVoteDevice, itemVoteSource, itemVoteLabel, itemVoteWeight,
-      deviceStart, deviceVotes, deviceVoteItem, deviceVoteSource, deviceVoteLabel, deviceVoteWeight,
+      itemStart, itemVotes, itemVoteDevice, itemVoteSource, itemVoteLabel,
+      deviceStart, deviceVotes, deviceVoteItem, deviceVoteSource, deviceVoteLabel,
       sourceStart, sourceVoteItem, deviceSourceStart, deviceSources,
     };
     return this.index;
@@ -205,20 +187,18 @@ export class VoteTable {
 }
 
 export interface VoteIndex {
-  /** Votes of item i are itemVotes[itemStart[i] .. itemStart[i + 1]); their devices, sources, labels and weights (voteWeight) in the same order. */
+  /** Votes of item i are itemVotes[itemStart[i] .. itemStart[i + 1]); their devices, sources and labels in the same order. */
   itemStart: Int32Array;
   itemVotes: Int32Array;
   itemVoteDevice: Int32Array;
   itemVoteSource: Int32Array;
   itemVoteLabel: Uint8Array;
-  itemVoteWeight: Float64Array;
-  /** Votes of device d are deviceVotes[deviceStart[d] .. deviceStart[d + 1]) in ascending order; their items, sources, labels and weights in the same order. */
+  /** Votes of device d are deviceVotes[deviceStart[d] .. deviceStart[d + 1]) in ascending order; their items, sources and labels in the same order. */
   deviceStart: Int32Array;
   deviceVotes: Int32Array;
   deviceVoteItem: Int32Array;
   deviceVoteSource: Int32Array;
   deviceVoteLabel: Uint8Array;
-  deviceVoteWeight: Float64Array;
   /** Items voted on by source s are sourceVoteItem[sourceStart[s] .. sourceStart[s + 1]). */
   sourceStart: Int32Array;
   sourceVoteItem: Int32Array;
@@ -231,8 +211,8 @@ export interface TableChanges {
   /** Items and votes from these indexes on are new. */
   firstNewItem: number;
   firstNewVote: number;
-  /** Older votes whose answer (or weight: ./vote-ledger.ts's implied answers) changed, with what they were. */
-  relabelled: { vote: number; previous: number; previousAt: number }[];
+  /** Older votes whose answer changed. */
+  relabelled: { vote: number; previous: number }[];
   /** Older items whose model score changed. */
   rescored: number[];
 }
