@@ -1,4 +1,5 @@
 import type { ModelMetrics } from '../contract/training.ts';
+import type { HeadTags } from './dataset.ts';
 import { MIN_WITNESSED } from './teachers.ts';
 import type { GateDecision, GateOptions } from './types.ts';
 
@@ -34,7 +35,7 @@ export function gate(candidate: ModelMetrics, current: ModelMetrics, established
  * The independent held-out support of each new tag that had its teachers (./dataset.ts
  * chooseHeadTags holds back those below MIN_WITNESSED, so the candidate never has them), in words.
  */
-export function witnessReasons(witnessed: readonly { tag: string; photos: number; of: number }[]): string[] {
+export function witnessReasons(witnessed: HeadTags['witnessed']): string[] {
   return witnessed.map(({ tag, photos, of }) => {
     const enough = photos >= MIN_WITNESSED;
     return `${tag}: ${photos} of ${of} held-out positive${of === 1 ? '' : 's'} named by a trusted device that did not teach it (${enough ? '≥' : '<'} ${MIN_WITNESSED})${enough ? '' : ', held back'}`;
