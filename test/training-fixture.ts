@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { FeedbackEvent } from '../server/contract/feedback-event.ts';
 import type { Manifest } from '../models/pipeline/manifest.ts';
 import type { ConsensusItem, Repository } from '../server/storage/repository.ts';
+import { splitOf } from '../server/training/split.ts';
 import { MIN_TEACHERS } from '../server/training/teachers.ts';
 
 /**
@@ -48,14 +49,17 @@ function random(seed: number): () => number {
 const TEACHERS = MIN_TEACHERS;
 
 /**
- * Stores `count` photos as TEACHERS devices judged them, and consensus labels for them, `from`
- * numbering the photos: each device says the photo has no dog (as confident consensus does, which
- * makes the devices trusted) and adds the taught tags the photo shows; the first one's event
- * carries the embedding.
+ * Stores `count` photos as TEACHERS devices and one witness judged them, and consensus labels for
+ * them, `from` numbering the photos: each device says the photo has no dog (as confident consensus
+ * does, which makes the devices trusted); the teachers add the taught tags the photo shows, and the
+ * witness adds them on held-out photos only, so that a device other than the teachers backs them
+ * there (server/training/teachers.ts). The first teacher's event carries the embedding.
  */
 export async function storeLabelledPhotos(repository: Repository, { count, from = 0, at = new Date() }: { count: number; from?: number; at?: Date }): Promise<ConsensusItem[]> {
   const next = random(42 + from);
-  const devices = Array.from({ length: TEACHERS }, () => randomUUID());
+  const teachers = Array.from({ length: TEACHERS }, () => randomUUID());
+  const witness = randomUUID();
+  const devices = [...teachers, witness];
   for (const id of devices) await repository.createDevice({ id, tokenHash: randomUUID(), createdAt: at, address: 'in-process' });
   const events = new Map<string, FeedbackEvent[]>(devices.map((id) => [id, []]));
   const items: ConsensusItem[] = [];
@@ -63,15 +67,17 @@ export async function storeLabelledPhotos(repository: Repository, { count, from 
     const photoId = createHash('sha256').update(`photo ${i}`).digest('hex');
     const x = Float32Array.from({ length: DIMS }, next);
     const base = { photoId, model: 'b1', at: at.toISOString() };
+    const namers = splitOf(photoId) === 'train' ? teachers : devices;
     devices.forEach((deviceId, d) => {
       const embedding = d === 0 ? { embedding: Buffer.from(x.buffer).toString('base64'), dims: DIMS } : {};
       events.get(deviceId)!.push({ id: randomUUID(), type: 'tag-verdict', ...base, tag: { id: 'coco:dog' }, verdict: 'wrong', ...embedding });
+      if (!namers.includes(deviceId)) return;
       for (const [tagKey, shows] of Object.entries(TAUGHT)) {
         if (shows(x)) events.get(deviceId)!.push({ id: randomUUID(), type: 'tag-added', ...base, tag: { text: tagKey.slice('text:'.length) } });
       }
     });
-    items.push({ photoId, tagKey: 'coco:dog', probability: 0.03, votes: TEACHERS, hard: false, modelScore: null });
-    for (const [tagKey, shows] of Object.entries(TAUGHT)) items.push({ photoId, tagKey, probability: shows(x) ? 0.97 : 0.03, votes: TEACHERS, hard: false, modelScore: null });
+    items.push({ photoId, tagKey: 'coco:dog', probability: 0.03, votes: devices.length, hard: false, modelScore: null });
+    for (const [tagKey, shows] of Object.entries(TAUGHT)) items.push({ photoId, tagKey, probability: shows(x) ? 0.97 : 0.03, votes: namers.length, hard: false, modelScore: null });
   }
   for (const [deviceId, sent] of events) await repository.storeEvents(deviceId, sent, at);
   return items;

@@ -205,6 +205,7 @@ export const en: Messages = {
     'email-address': 'an email address',
     'phone-or-contact': 'a phone number or contact',
     'few-teachers': 'fewer than 3 trusted devices taught it',
+    unwitnessed: 'no held-out photo backs it from a device that did not teach it',
     refused: 'refused by an admin',
     'awaiting-approval': 'waiting for an admin to approve it',
   },

@@ -205,6 +205,7 @@ export const zhCN: Messages = {
     'email-address': '邮箱',
     'phone-or-contact': '电话或联系方式',
     'few-teachers': '教它的可信设备不足 3 台',
+    unwitnessed: '留出照片上没有教它以外的设备作证',
     refused: '管理员已拒绝',
     'awaiting-approval': '等待管理员批准',
   },

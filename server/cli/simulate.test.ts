@@ -43,4 +43,13 @@ describe('wanwu simulate flywheel', () => {
     expect(notYolo.stderr).toContain(`${repoRoot} has no names.txt`);
     expect(notYolo.stderr).not.toContain('    at ');
   });
+
+  it('takes a list of adversarial shares for a sweep, each checked', async () => {
+    const majority = await wanwu(['simulate', 'flywheel', '--data', repoRoot, '--adversarial', '0,0.2,0.6']);
+    expect(majority.code).toBe(2);
+    expect(majority.stderr).toContain('--adversarial must leave honest devices the majority');
+    const notShare = await wanwu(['simulate', 'flywheel', '--data', repoRoot, '--adversarial', '0,,0.2']);
+    expect(notShare.code).toBe(2);
+    expect(notShare.stderr).toContain('--adversarial must be a number from 0 to 1, not ""');
+  });
 });

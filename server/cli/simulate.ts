@@ -1,21 +1,22 @@
 import { DEFAULT_CROWD, DEFAULT_SWEEP, simulateCrowd, sweepCrowd, type CrowdOptions, type CrowdReport, type SweepOptions, type SweepReport } from '../consensus/simulate-crowd.ts';
 import { serverPaths } from '../paths.ts';
-import { formatFlywheelReport } from '../training/flywheel/report-table.ts';
-import { DEFAULT_FLYWHEEL, simulateFlywheel, type FlywheelOptions } from '../training/simulate-flywheel.ts';
+import { formatFlywheelReport, formatFlywheelSweep } from '../training/flywheel/report-table.ts';
+import { DEFAULT_FLYWHEEL, sweepFlywheel, type FlywheelOptions } from '../training/simulate-flywheel.ts';
 import { DatasetError } from '../training/yolo-dataset.ts';
 import { parseCommandArgs, UsageError, type Command } from './command.ts';
 
 /**
  * `wanwu simulate crowd`: the consensus engine against a synthetic crowd with known truth, or
  * (`--sweep`) against a grid of adversary and spammer shares.
- * `wanwu simulate flywheel`: the whole loop (feedback → consensus → training → gate → update) against the real server code.
+ * `wanwu simulate flywheel`: the whole loop (feedback → consensus → training → gate → update) against the real server code;
+ * with a list of adversarial shares (`--adversarial 0,0.2,0.4`), the same seeds and splits under each, as one table.
  */
 export const simulate: Command = {
   summary: 'simulate a crowd against the consensus engine, or the whole feedback → training → update loop (flywheel)',
   usage: [
     'crowd [--json] [--seed N] [--photos N] [--devices M] [--adversarial F] [--spammers F]',
     '       wanwu simulate crowd --sweep [--json] [--seed N] [--seeds K] [--photos N] [--devices M]',
-    '       wanwu simulate flywheel --data YOLO_DIR [--json] [--seed N] [--hide K] [--rounds R] [--splits S] [--adversarial F] [--sybil N] [--devices M] [--photos N] [--bundle DIR]',
+    '       wanwu simulate flywheel --data YOLO_DIR [--json] [--seed N] [--hide K] [--rounds R] [--splits S] [--adversarial F[,F…]] [--sybil N] [--devices M] [--photos N] [--bundle DIR]',
   ].join('\n'),
   async run(args) {
     const [name, ...rest] = args;
@@ -31,23 +32,26 @@ export const simulate: Command = {
       return 0;
     }
     if (name === 'flywheel') {
-      const { json, options } = parseFlywheelOptions(rest);
-      let report;
+      const { json, options, adversarial } = parseFlywheelOptions(rest);
+      let reports;
       try {
-        report = await simulateFlywheel({ ...options, onProgress: (message) => process.stderr.write(`${message}\n`) });
+        reports = await sweepFlywheel({ ...options, onProgress: (message) => process.stderr.write(`${message}\n`) }, adversarial);
       } catch (error) {
         if (!(error instanceof DatasetError)) throw error;
         process.stderr.write(`wanwu simulate: ${error.message}\n`);
         return 1;
       }
-      process.stdout.write(json ? `${JSON.stringify(report)}\n` : formatFlywheelReport(report));
+      // Several shares (a sweep): one report each in JSON, one table for people.
+      const [report] = reports;
+      if (json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? report : reports)}\n`);
+      else process.stdout.write(reports.length === 1 ? formatFlywheelReport(report) : formatFlywheelSweep(reports));
       return 0;
     }
     throw new UsageError('the simulations are "crowd" and "flywheel"');
   },
 };
 
-function parseFlywheelOptions(args: string[]): { json: boolean; options: FlywheelOptions } {
+function parseFlywheelOptions(args: string[]): { json: boolean; options: FlywheelOptions; adversarial: number[] } {
   const { values } = parseCommandArgs({
     args,
     options: {
@@ -65,8 +69,8 @@ function parseFlywheelOptions(args: string[]): { json: boolean; options: Flywhee
     },
   });
   if (!values.data) throw new UsageError('--data YOLO_DIR is required (a folder with images/, labels/ and names.txt)');
-  const adversarial = share(values.adversarial, '--adversarial', DEFAULT_FLYWHEEL.adversarial);
-  if (adversarial > 0.5) throw new UsageError('--adversarial must leave honest devices the majority (≤ 0.5)');
+  const adversarial = (values.adversarial?.split(',') ?? [undefined]).map((raw) => share(raw, '--adversarial', DEFAULT_FLYWHEEL.adversarial));
+  if (adversarial.some((value) => value > 0.5)) throw new UsageError('--adversarial must leave honest devices the majority (≤ 0.5)');
   const options: FlywheelOptions = {
     data: values.data,
     bundleDir: values.bundle ?? serverPaths().bundleDir,
@@ -75,11 +79,11 @@ function parseFlywheelOptions(args: string[]): { json: boolean; options: Flywhee
     rounds: whole(values.rounds, '--rounds', DEFAULT_FLYWHEEL.rounds, 1),
     splits: whole(values.splits, '--splits', DEFAULT_FLYWHEEL.splits, 1),
     devices: whole(values.devices, '--devices', DEFAULT_FLYWHEEL.devices, 3),
-    adversarial,
+    adversarial: adversarial[0],
     sybil: whole(values.sybil, '--sybil', DEFAULT_FLYWHEEL.sybil, 0),
     ...(values.photos !== undefined && { photos: whole(values.photos, '--photos', 0, 8) }),
   };
-  return { json: values.json, options };
+  return { json: values.json, options, adversarial };
 }
 
 function parseCrowdOptions(args: string[]): { json: boolean; options: CrowdOptions; sweep: SweepOptions | null } {

@@ -12,10 +12,11 @@ export const TrainingStatusSchema = z.enum(['running', 'published', 'refused', '
 
 /**
  * Why a new taught tag was not learned: its name advertises (server/training/taught-names.ts),
- * fewer than three trusted devices taught it (server/training/teachers.ts), an admin refused it,
- * or new tags need an admin's approval and it has none yet (server/training/tag-review.ts).
+ * fewer than three trusted devices taught it, no held-out photo backs it from a trusted device that
+ * did not teach it (server/training/teachers.ts), an admin refused it, or new tags need an admin's
+ * approval and it has none yet (server/training/tag-review.ts).
  */
-export const HeldBackReasonSchema = z.enum(['web-address', 'email-address', 'phone-or-contact', 'few-teachers', 'refused', 'awaiting-approval']);
+export const HeldBackReasonSchema = z.enum(['web-address', 'email-address', 'phone-or-contact', 'few-teachers', 'unwitnessed', 'refused', 'awaiting-approval']);
 
 /** What went in: photos and samples by split, tags learned, and what was left out. */
 export const TrainingDataSchema = z.object({
@@ -33,8 +34,8 @@ export const TrainingDataSchema = z.object({
   newTags: z.array(z.string()),
   /**
    * New taught tags with enough photos that were not learned: the name advertises (a web or email
-   * address, a phone number or contact handle), or too few trusted devices taught it; empty in
-   * runs recorded before these checks.
+   * address, a phone number or contact handle), too few trusted devices taught it, or none but its
+   * teachers named it on a held-out photo; empty in runs recorded before these checks.
    */
   heldBack: z.array(z.object({ tag: z.string(), reason: HeldBackReasonSchema })).default([]),
 });

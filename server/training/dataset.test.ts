@@ -63,32 +63,48 @@ describe('chooseHeadTags', () => {
       ...trainPhotos.slice(0, 5).map((id) => item(id, 'dog', 0.9)),
       ...trainPhotos.slice(0, 5).map((id) => item(id, 'text:不', 0.1)),
     ];
-    expect(chooseHeadTags(items, new Set(['dog']), ['text:旧'], null, AUTOMATIC_REVIEW)).toEqual({ tags: ['text:旧', 'text:金毛'], heldBack: [] });
+    expect(chooseHeadTags(items, new Set(['dog']), ['text:旧'], null, AUTOMATIC_REVIEW)).toEqual({ tags: ['text:旧', 'text:金毛'], heldBack: [], witnessed: [] });
   });
 
   it('holds back a taught tag whose name advertises, however many photos it has', () => {
     const items = ['text:visit evil.example now', 'text:金毛'].flatMap((tag) => trainPhotos.slice(0, 6).map((id) => item(id, tag, 0.95)));
-    expect(chooseHeadTags(items, new Set(), [], null, AUTOMATIC_REVIEW)).toEqual({ tags: ['text:金毛'], heldBack: [{ tag: 'text:visit evil.example now', reason: 'web-address' }] });
+    expect(chooseHeadTags(items, new Set(), [], null, AUTOMATIC_REVIEW)).toEqual({ tags: ['text:金毛'], heldBack: [{ tag: 'text:visit evil.example now', reason: 'web-address' }], witnessed: [] });
   });
 
-  it('learns a new tag only when three trusted devices taught it, and keeps a tag the head already has', () => {
-    const items = ['text:金毛', 'text:独角兽', 'text:旧'].flatMap((tag) => trainPhotos.slice(0, 6).map((id) => item(id, tag, 0.95)));
-    const teachers = new Map([['text:金毛', 3], ['text:独角兽', 2]]);
-    expect(chooseHeadTags(items, new Set(), ['text:旧'], teachers, AUTOMATIC_REVIEW)).toEqual({ tags: ['text:旧', 'text:金毛'], heldBack: [{ tag: 'text:独角兽', reason: 'few-teachers' }] });
+  it('learns a new tag only when three trusted devices taught it and another backs a held-out positive, and keeps a tag the head already has', () => {
+    const heldOutPhotos = Array.from({ length: 40 }, (_, i) => `h${i}`).filter((id) => splitOf(id) === 'heldOut');
+    const tags = ['text:金毛', 'text:独角兽', 'text:自说自话', 'text:旧'];
+    const items = tags.flatMap((tag) => [...trainPhotos.slice(0, 6), heldOutPhotos[0]].map((id) => item(id, tag, 0.95)));
+    const witnessed = new Set([heldOutPhotos[0]]);
+    const support = new Map([
+      ['text:金毛', { trusted: 3, all: 3, witnessedPhotos: witnessed }],
+      ['text:独角兽', { trusted: 2, all: 2, witnessedPhotos: witnessed }],
+      // Its held-out positive was named only by its own teachers.
+      ['text:自说自话', { trusted: 5, all: 5, witnessedPhotos: new Set<string>() }],
+    ]);
+    expect(chooseHeadTags(items, new Set(), ['text:旧'], support, AUTOMATIC_REVIEW)).toEqual({
+      tags: ['text:旧', 'text:金毛'],
+      heldBack: [{ tag: 'text:独角兽', reason: 'few-teachers' }, { tag: 'text:自说自话', reason: 'unwitnessed' }],
+      witnessed: [{ tag: 'text:自说自话', photos: 0, of: 1 }, { tag: 'text:金毛', photos: 1, of: 1 }],
+    });
   });
 
   it('under approval learns only what an admin approved, whatever the automatic checks say, and drops what an admin refused', () => {
     const tags = ['text:金毛', 'text:独角兽', 'text:7-eleven 0800 123 456', 'text:旧', 'text:spam'];
-    const items = tags.flatMap((tag) => trainPhotos.slice(0, 6).map((id) => item(id, tag, 0.95)));
-    const teachers = new Map([['text:金毛', 3], ['text:独角兽', 1], ['text:7-eleven 0800 123 456', 1]]);
+    const heldOutPhoto = Array.from({ length: 40 }, (_, i) => `h${i}`).find((id) => splitOf(id) === 'heldOut')!;
+    const items = [...tags.flatMap((tag) => trainPhotos.slice(0, 6).map((id) => item(id, tag, 0.95))), item(heldOutPhoto, 'text:金毛', 0.95)];
+    const backing = (trusted: number) => ({ trusted, all: trusted, witnessedPhotos: new Set([heldOutPhoto]) });
+    const support = new Map([['text:金毛', backing(3)], ['text:独角兽', backing(1)], ['text:7-eleven 0800 123 456', backing(1)]]);
     const review: TagReview = {
       policy: 'approval',
       decisions: new Map([['text:独角兽', 'approved'], ['text:7-eleven 0800 123 456', 'approved'], ['text:旧', 'refused']]),
       merges: new Map(),
     };
-    expect(chooseHeadTags(items, new Set(), ['text:旧', 'text:spam'], teachers, review)).toEqual({
+    expect(chooseHeadTags(items, new Set(), ['text:旧', 'text:spam'], support, review)).toEqual({
       tags: ['text:7-eleven 0800 123 456', 'text:spam', 'text:独角兽'],
+      // 金毛 passed every automatic check: under approval it still waits.
       heldBack: [{ tag: 'text:旧', reason: 'refused' }, { tag: 'text:金毛', reason: 'awaiting-approval' }],
+      witnessed: [{ tag: 'text:金毛', photos: 1, of: 1 }],
     });
   });
 });

@@ -1,7 +1,8 @@
 import type { HeldBackReason } from '../contract/training.ts';
 import type { ConsensusItem, PhotoEmbedding } from '../storage/repository.ts';
 import { splitOf } from './split.ts';
-import { heldBackBy, removedByAdmin, type TagReview } from './tag-review.ts';
+import { heldBackBy, removedByAdmin, type TagBacking, type TagReview } from './tag-review.ts';
+import type { TagSupport } from './teachers.ts';
 import type { TrainingSet } from './types.ts';
 
 /**
@@ -89,38 +90,62 @@ export interface HeadTags {
   tags: string[];
   /** New tags that had the positives but were not learned, and why. */
   heldBack: { tag: string; reason: HeldBackReason }[];
+  /** New tags with enough teachers: of their held-out positives, how many a trusted device other than their teachers named (./teachers.ts). */
+  witnessed: { tag: string; photos: number; of: number }[];
 }
 
 /**
  * The tags the head learns: those the base models do not output with at least `minPositives`
  * positive train photos, unless held back (./tag-review.ts: the name, fewer than MIN_TEACHERS
- * trusted devices, the admin's decision or its absence; `teachers` counts trusted devices per tag,
- * ./teachers.ts, null when the labels are true ones, not the crowd's), plus every tag the current
- * head has (so none is dropped) except those an admin refused or merged into another.
+ * trusted teachers, no held-out positive named by a trusted device that did not teach it, the
+ * admin's decision or its absence; `support` per tag from ./teachers.ts, null when the labels are
+ * true ones, not the crowd's), plus every tag the current head has (so none is dropped) except
+ * those an admin refused or merged into another.
  */
 export function chooseHeadTags(
   items: readonly ConsensusItem[],
   baseTags: ReadonlySet<string>,
   currentHeadTags: readonly string[],
-  teachers: ReadonlyMap<string, number> | null,
+  support: ReadonlyMap<string, TagSupport> | null,
   review: TagReview,
   minPositives = MIN_POSITIVES,
 ): HeadTags {
-  const positives = new Map<string, Set<string>>();
+  const positives = new Map<string, { train: Set<string>; heldOut: Set<string> }>();
   for (const item of items) {
-    if (baseTags.has(item.tagKey) || !isPositive(item.probability) || splitOf(item.photoId) !== 'train') continue;
-    const photos = positives.get(item.tagKey) ?? new Set<string>();
-    photos.add(item.photoId);
+    if (baseTags.has(item.tagKey) || !isPositive(item.probability)) continue;
+    const photos = positives.get(item.tagKey) ?? { train: new Set<string>(), heldOut: new Set<string>() };
+    photos[splitOf(item.photoId)].add(item.photoId);
     positives.set(item.tagKey, photos);
   }
   const kept = currentHeadTags.filter((tag) => !removedByAdmin(tag, review));
   const current = new Set(kept);
   const heldBack: HeadTags['heldBack'] = [];
+  const witnessed: HeadTags['witnessed'] = [];
+  const reasonFor = (tag: string, heldOut: ReadonlySet<string>): HeldBackReason | null => {
+    const backing = support && backingOf(support.get(tag), heldOut);
+    const reason = heldBackBy(tag, backing, review);
+    // Reported where the witness rule decided, or would have without the admin's approval pending.
+    if (backing && (reason === null || reason === 'unwitnessed' || reason === 'awaiting-approval') && !review.decisions.has(tag)) {
+      witnessed.push({ tag, photos: backing.witnessed, of: heldOut.size });
+    }
+    return reason;
+  };
   const learnable = [...positives].filter(([tag, photos]) => {
-    if (photos.size < minPositives) return false;
-    const reason = current.has(tag) ? null : heldBackBy(tag, teachers ? (teachers.get(tag) ?? 0) : null, review);
+    if (photos.train.size < minPositives) return false;
+    const reason = current.has(tag) ? null : reasonFor(tag, photos.heldOut);
     if (reason) heldBack.push({ tag, reason });
     return reason === null;
   });
-  return { tags: [...new Set([...learnable.map(([tag]) => tag), ...kept])].sort(), heldBack: heldBack.sort((a, b) => a.tag.localeCompare(b.tag)) };
+  return {
+    tags: [...new Set([...learnable.map(([tag]) => tag), ...kept])].sort(),
+    heldBack: heldBack.sort((a, b) => a.tag.localeCompare(b.tag)),
+    witnessed: witnessed.sort((a, b) => a.tag.localeCompare(b.tag)),
+  };
+}
+
+/** A tag's trusted teachers, and how many of its held-out positives a trusted device that did not teach it named. */
+export function backingOf(support: TagSupport | undefined, heldOutPositives: Iterable<string>): TagBacking {
+  let witnessed = 0;
+  for (const photoId of heldOutPositives) if (support?.witnessedPhotos.has(photoId)) witnessed++;
+  return { trusted: support?.trusted ?? 0, witnessed };
 }

@@ -1,4 +1,6 @@
 import type { ModelMetrics } from '../contract/training.ts';
+import type { HeadTags } from './dataset.ts';
+import { MIN_WITNESSED } from './teachers.ts';
 import type { GateDecision, GateOptions } from './types.ts';
 
 /**
@@ -36,6 +38,17 @@ export function gate(
   if (!dropped && established.length > 0) reasons.push(`no established tag lost more than ${fixed(options.maxTagDrop, 2)} AP`);
   if (removed.length > 0) reasons.push(`removes ${removed.join(', ')}, as an admin decided: no gain needed`);
   return { publish: (gained || removed.length > 0) && !dropped, reasons };
+}
+
+/**
+ * The independent held-out support of each new tag that had its teachers (./dataset.ts
+ * chooseHeadTags holds back those below MIN_WITNESSED, so the candidate never has them), in words.
+ */
+export function witnessReasons(witnessed: HeadTags['witnessed']): string[] {
+  return witnessed.map(({ tag, photos, of }) => {
+    const enough = photos >= MIN_WITNESSED;
+    return `${tag}: ${photos} of ${of} held-out positive${of === 1 ? '' : 's'} named by a trusted device that did not teach it (${enough ? '≥' : '<'} ${MIN_WITNESSED})${enough ? '' : ', held back'}`;
+  });
 }
 
 const fixed = (value: number, digits = 3) => value.toFixed(digits);

@@ -12,7 +12,7 @@ import { CONFIDENCE, EVERY_ITEM } from './dataset.ts';
 import { headVocabulary } from './taught-names.ts';
 import type { TagReview } from './tag-review.ts';
 import { taughtTagQueue, type QueuedTag } from './taught-tag-queue.ts';
-import { trustedTeachers } from './teachers.ts';
+import { tagSupport } from './teachers.ts';
 import { train, type TrainingInput } from './train.ts';
 
 /** Confident new labels (on tags the head could learn) that make the job train by itself after a consensus run. */
@@ -134,7 +134,7 @@ export function createTrainingJob({ repository, registry, logger, newTags, minNe
     const bundle = await registry.current();
     if (!bundle) throw new Error('There is no model bundle to train from: build one with `npm run models`');
     const { manifest } = bundle;
-    const [{ learnable, baseTags, excluded, teachers, review }, embeddings] = await Promise.all([evidence(manifest), repository.photoEmbeddings()]);
+    const [{ learnable, baseTags, excluded, support, review }, embeddings] = await Promise.all([evidence(manifest), repository.photoEmbeddings()]);
     await repository.setSetting(LABELS_SEEN, String(countLearnable(learnable, baseTags)));
     const currentHead = await headOf(manifest);
     return {
@@ -146,7 +146,7 @@ export function createTrainingJob({ repository, registry, logger, newTags, minNe
         baseTags,
         current: currentHead,
         excludedDevices: excluded,
-        teachers: new Map([...teachers].map(([tag, { trusted }]) => [tag, trusted])),
+        support,
         review,
       },
     };
@@ -161,9 +161,9 @@ export function createTrainingJob({ repository, registry, logger, newTags, minNe
     // A tag merged into another is that tag from the next consensus run on, never a tag of its own.
     const learnable = items.filter((item) => !merges.has(item.tagKey));
     const excluded = devices.filter((d) => d.adminStatus === 'banned' || (d.quarantine !== null && d.adminStatus !== 'released'));
-    const teachers = await trustedTeachers(repository, learnable, baseTags, new Set(excluded.map((d) => d.deviceId)));
+    const support = await tagSupport(repository, learnable, baseTags, new Set(excluded.map((d) => d.deviceId)));
     const review: TagReview = { policy: newTags, decisions, merges };
-    return { learnable, baseTags, excluded: excluded.length, teachers, review };
+    return { learnable, baseTags, excluded: excluded.length, support, review };
   }
 
   /** The current version's head and its tags' thresholds, or null when it has none. */
@@ -195,9 +195,9 @@ export function createTrainingJob({ repository, registry, logger, newTags, minNe
     async taughtTags() {
       const bundle = await registry.current();
       if (!bundle) return { policy: newTags, tags: [] };
-      const { learnable, teachers, review } = await evidence(bundle.manifest);
+      const { learnable, support, review } = await evidence(bundle.manifest);
       const modelTags = new Set(bundle.manifest.models.flatMap((model) => model.classes));
-      return { policy: newTags, tags: taughtTagQueue({ items: learnable, modelTags, teachers, review }) };
+      return { policy: newTags, tags: taughtTagQueue({ items: learnable, modelTags, support, review }) };
     },
     onProgress(listener) {
       listeners.add(listener);

@@ -61,32 +61,52 @@ export interface FlywheelReport {
 }
 
 export async function simulateFlywheel(options: FlywheelOptions): Promise<FlywheelReport> {
+  const [report] = await sweepFlywheel(options, [options.adversarial]);
+  return report;
+}
+
+/**
+ * The same run under each share of adversarial devices, with the same seeds and splits, the photos
+ * recognised once (a third of a run's time): one report per share, `options.adversarial` ignored.
+ */
+export async function sweepFlywheel(options: FlywheelOptions, adversarial: readonly number[]): Promise<FlywheelReport[]> {
   const started = performance.now();
   const dataset = await readYoloDataset(options.data);
   const images = options.photos === undefined ? dataset.images : sample(dataset.images, options.photos, options.seed);
   options.onProgress?.(`recognising ${images.length} photos with the base models`);
   const base = await recognizeBase(images, options.bundleDir);
   const recognitionSeconds = (performance.now() - started) / 1000;
-  const splits: SplitReport[] = [];
-  for (let s = 0; s < options.splits; s++) {
-    splits.push(await runSplit(base.photos, dataset.names, { ...options, seed: options.seed + s * 7919 }));
+  const reports: FlywheelReport[] = [];
+  for (const share of adversarial) {
+    const shareStarted = performance.now();
+    const splits: SplitReport[] = [];
+    for (let s = 0; s < options.splits; s++) {
+      splits.push(await runSplit(base.photos, dataset.names, { ...options, adversarial: share, seed: options.seed + s * 7919 }));
+    }
+    const { onProgress: _, ...shown } = options;
+    reports.push({
+      ...summariseSplits(splits, options.rounds),
+      options: { ...shown, adversarial: share },
+      photos: images.length,
+      recognitionSeconds,
+      seconds: recognitionSeconds + (performance.now() - shareStarted) / 1000,
+    });
   }
+  return reports;
+}
+
+function summariseSplits(splits: SplitReport[], rounds: number): Pick<FlywheelReport, 'base' | 'final' | 'upperBound' | 'rounds' | 'splits'> {
   const finalOf = (split: SplitReport) => split.rounds.at(-1)?.scores ?? split.base;
-  const { onProgress: _, ...shown } = options;
   return {
-    options: shown,
-    photos: images.length,
     base: summarise(splits.map((split) => split.base)),
     final: summarise(splits.map(finalOf)),
     upperBound: summarise(splits.map((split) => split.upperBound)),
-    rounds: Array.from({ length: options.rounds + 1 }, (_, round) => ({
+    rounds: Array.from({ length: rounds + 1 }, (_, round) => ({
       round,
       published: round === 0 ? 0 : splits.filter((split) => split.rounds[round - 1].training.status === 'published').length,
       ...summarise(splits.map((split) => (round === 0 ? split.base : split.rounds[round - 1].scores))),
     })),
     splits,
-    recognitionSeconds,
-    seconds: (performance.now() - started) / 1000,
   };
 }
 

@@ -15,11 +15,13 @@ describe('the new-tag policy', () => {
 
   it("lets an admin's decision settle a tag either way", () => {
     const review = { policy: 'approval' as const, decisions: new Map([['text:www.shop.example', 'approved' as const], ['text:kite', 'refused' as const]]), merges: new Map() };
-    expect(heldBackBy('text:www.shop.example', 0, review)).toBeNull();
-    expect(heldBackBy('text:kite', 9, review)).toBe('refused');
-    expect(heldBackBy('text:kite', 9, AUTOMATIC_REVIEW)).toBeNull();
-    expect(heldBackBy('text:kite', 2, AUTOMATIC_REVIEW)).toBe('few-teachers');
-    expect(heldBackBy('text:风筝', 9, review)).toBe('awaiting-approval');
+    const backed = (trusted: number, witnessed = 1) => ({ trusted, witnessed });
+    expect(heldBackBy('text:www.shop.example', backed(0, 0), review)).toBeNull();
+    expect(heldBackBy('text:kite', backed(9), review)).toBe('refused');
+    expect(heldBackBy('text:kite', backed(9), AUTOMATIC_REVIEW)).toBeNull();
+    expect(heldBackBy('text:kite', backed(2), AUTOMATIC_REVIEW)).toBe('few-teachers');
+    expect(heldBackBy('text:kite', backed(9, 0), AUTOMATIC_REVIEW)).toBe('unwitnessed');
+    expect(heldBackBy('text:风筝', backed(9), review)).toBe('awaiting-approval');
   });
 });
 
@@ -33,7 +35,10 @@ describe('the review queue', () => {
     const queue = taughtTagQueue({
       items,
       modelTags: new Set(['coco:dog', 'text:learned']),
-      teachers: new Map([['text:风筝', { trusted: 3, all: 5 }], ['text:visit shop.example', { trusted: 0, all: 12 }]]),
+      support: new Map([
+        ['text:风筝', { trusted: 3, all: 5, witnessedPhotos: new Set(['p2']) }],
+        ['text:visit shop.example', { trusted: 0, all: 12, witnessedPhotos: new Set<string>() }],
+      ]),
       review: { policy: 'approval', decisions: new Map([['text:风筝', 'approved']]), merges: new Map([['text:old name', 'text:风筝']]) },
     });
     expect(queue).toEqual([

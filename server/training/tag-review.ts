@@ -2,13 +2,14 @@ import { choiceSetting } from '../config-error.ts';
 import { NewTagPolicySchema, type NewTagPolicy, type TagDecision } from '../contract/admin.ts';
 import type { HeldBackReason } from '../contract/training.ts';
 import { heldBackReason } from './taught-names.ts';
-import { MIN_TEACHERS } from './teachers.ts';
+import { MIN_TEACHERS, MIN_WITNESSED } from './teachers.ts';
 
 /**
  * What an admin decided about taught tags, and the policy for the rest. A new tag's name reaches
  * every phone once training learns it, so under `approval` (the default) none is learned before an
  * admin approved it; under `automatic` a tag is learned once its name passes the checks
- * (./taught-names.ts) and enough trusted devices taught it (./teachers.ts). Either way an admin's
+ * (./taught-names.ts), enough trusted devices taught it and one that did not vouches for a held-out
+ * photo (./teachers.ts). Either way an admin's
  * word settles it: refused is never learned (and leaves a head that had it), approved is learned
  * once it has the photos, whatever the automatic checks say.
  */
@@ -29,15 +30,25 @@ export function newTagPolicyFromEnv(env: NodeJS.ProcessEnv): NewTagPolicy {
   return choiceSetting(env, 'WANWU_NEW_TAGS', NewTagPolicySchema.options, DEFAULT_NEW_TAG_POLICY);
 }
 
+/** What the crowd did for a new tag (./teachers.ts): its trusted teachers, and its held-out positives a trusted non-teacher named. */
+export interface TagBacking {
+  trusted: number;
+  witnessed: number;
+}
+
 /**
- * Why training would not learn a new tag that has the photos, or null when it would. `trusted`:
- * trusted devices that taught it, null when the labels are true ones (the simulation).
+ * Why training would not learn a new tag that has the photos, or null when it would. `backing` is
+ * null when the labels are true ones (the simulation's upper bound).
  */
-export function heldBackBy(tagKey: string, trusted: number | null, review: TagReview): HeldBackReason | null {
+export function heldBackBy(tagKey: string, backing: TagBacking | null, review: TagReview): HeldBackReason | null {
   const decision = review.decisions.get(tagKey);
   if (decision === 'refused') return 'refused';
   if (decision === 'approved') return null;
-  return heldBackReason(tagKey) ?? (trusted !== null && trusted < MIN_TEACHERS ? 'few-teachers' : null) ?? (review.policy === 'approval' ? 'awaiting-approval' : null);
+  const named = heldBackReason(tagKey);
+  if (named) return named;
+  if (backing && backing.trusted < MIN_TEACHERS) return 'few-teachers';
+  if (backing && backing.witnessed < MIN_WITNESSED) return 'unwitnessed';
+  return review.policy === 'approval' ? 'awaiting-approval' : null;
 }
 
 /** A tag an admin took away: refused, or merged into another. A head that has it drops it. */

@@ -1,8 +1,9 @@
 import type { TaughtTag } from '../contract/admin.ts';
 import type { ConsensusItem } from '../storage/repository.ts';
-import { isPositive } from './dataset.ts';
+import { backingOf, isPositive } from './dataset.ts';
+import { splitOf } from './split.ts';
 import { heldBackBy, type TagReview } from './tag-review.ts';
-import type { Teachers } from './teachers.ts';
+import type { TagSupport } from './teachers.ts';
 
 /** Positive photos listed per waiting tag, most certain first; the route shows the shared ones first. */
 export const SAMPLE_CANDIDATES = 24;
@@ -11,7 +12,7 @@ export interface QueueInput {
   items: readonly ConsensusItem[];
   /** Tags the current model already outputs (base models and head): not new. */
   modelTags: ReadonlySet<string>;
-  teachers: ReadonlyMap<string, Teachers>;
+  support: ReadonlyMap<string, TagSupport>;
   review: TagReview;
 }
 
@@ -22,7 +23,7 @@ export type QueuedTag = Omit<TaughtTag, 'samples'> & { samples: string[] };
  * The new taught tags (`text:` keys the model does not output, not merged away) with at least one
  * positive photo, and what the next training run would do with each: the most taught first.
  */
-export function taughtTagQueue({ items, modelTags, teachers, review }: QueueInput): QueuedTag[] {
+export function taughtTagQueue({ items, modelTags, support, review }: QueueInput): QueuedTag[] {
   const positives = new Map<string, ConsensusItem[]>();
   for (const item of items) {
     if (!item.tagKey.startsWith('text:') || modelTags.has(item.tagKey) || review.merges.has(item.tagKey) || !isPositive(item.probability)) continue;
@@ -32,13 +33,14 @@ export function taughtTagQueue({ items, modelTags, teachers, review }: QueueInpu
   }
   return [...positives]
     .map(([tagKey, photos]): QueuedTag => {
-      const taught = teachers.get(tagKey) ?? { trusted: 0, all: 0 };
+      const taught = support.get(tagKey);
+      const backing = backingOf(taught, photos.filter((item) => splitOf(item.photoId) === 'heldOut').map((item) => item.photoId));
       return {
         tagKey,
         positivePhotos: photos.length,
-        trustedTeachers: taught.trusted,
-        teachers: taught.all,
-        heldBack: heldBackBy(tagKey, taught.trusted, review),
+        trustedTeachers: backing.trusted,
+        teachers: taught?.all ?? 0,
+        heldBack: heldBackBy(tagKey, backing, review),
         decision: review.decisions.get(tagKey) ?? null,
         samples: photos.sort((a, b) => b.probability - a.probability).slice(0, SAMPLE_CANDIDATES).map((item) => item.photoId),
       };

@@ -1,37 +1,48 @@
 import type { ConsensusItem, Repository } from '../storage/repository.ts';
+import { splitOf } from './split.ts';
 
 /**
- * Who taught each new tag, counting only devices that earned trust. A device earns it by agreeing
- * with confident consensus on tags the base models know (MIN_AGREED answers), where many devices
- * answer and a lone one cannot make its own consensus; a group of fresh devices that only pushes
- * a name of its own has agreed with nobody on anything, however many photos it floods. Training
- * learns a new tag only from MIN_TEACHERS such devices (./dataset.ts chooseHeadTags).
+ * Who taught each new tag and who vouches for it independently, counting only devices that earned
+ * trust. A device earns it by agreeing with confident consensus on tags the base models know
+ * (MIN_AGREED answers), where many devices answer and a lone one cannot make its own consensus; a
+ * group of fresh devices that only pushes a name of its own has agreed with nobody on anything,
+ * however many photos it floods. Training learns a new tag only from MIN_TEACHERS such devices that
+ * named it on train photos, and only when MIN_WITNESSED held-out photos where consensus says it is
+ * there were named by a trusted device that taught it on no train photo (./dataset.ts
+ * chooseHeadTags): the gate then never judges a first version only on labels from the devices whose
+ * labels trained it, so a group that labels train and held-out photos alike, however large and
+ * trusted, cannot vouch for its own tag.
  */
 
 /** Answers agreeing with confident consensus on base tags that make a device trusted. */
 export const MIN_AGREED = 5;
-/** Trusted devices that must have said a new tag is present before training learns it. */
+/** Trusted devices that must have said a new tag is present on train photos before training learns it. */
 export const MIN_TEACHERS = 3;
+/** Held-out positives of a new tag that a trusted device other than its teachers must have named. */
+export const MIN_WITNESSED = 1;
 /** Consensus this sure, either way, is what a device's answer is held against. */
 const CONFIDENT = 0.8;
 const PAGE = 5000;
 
-/** Devices that said a taught tag is present on some photo: those trusted, and all. */
-export interface Teachers {
+/** What backs a new tag: who named it, and the held-out photos a trusted device that is not one of its teachers named it on. */
+export interface TagSupport {
+  /** Trusted devices that named it on train photos: its teachers. */
   trusted: number;
+  /** Devices that named it on any photo, trusted or not. */
   all: number;
+  witnessedPhotos: ReadonlySet<string>;
 }
 
 /**
- * Per taught tag (a key outside `baseTags`), the devices that said it is present on some photo.
- * `excluded`: devices consensus quarantined or an admin banned, never trusted.
+ * Per taught tag (a key outside `baseTags`), its support. `excluded`: devices consensus
+ * quarantined or an admin banned, never trusted.
  */
-export async function trustedTeachers(
+export async function tagSupport(
   repository: Repository,
   items: readonly ConsensusItem[],
   baseTags: ReadonlySet<string>,
   excluded: ReadonlySet<string>,
-): Promise<Map<string, Teachers>> {
+): Promise<Map<string, TagSupport>> {
   const consensus = new Map<string, boolean>();
   for (const item of items) {
     if (!baseTags.has(item.tagKey)) continue;
@@ -39,7 +50,8 @@ export async function trustedTeachers(
     else if (item.probability <= 1 - CONFIDENT) consensus.set(`${item.photoId}\n${item.tagKey}`, false);
   }
   const agreed = new Map<string, number>();
-  const teachers = new Map<string, Set<string>>();
+  /** Per new tag: who named it on train photos, and who named it on each held-out photo. */
+  const named = new Map<string, { train: Set<string>; heldOut: Map<string, Set<string>> }>();
   let cursor: string | null = null;
   for (;;) {
     const page = await repository.eventsAfter(cursor, PAGE);
@@ -51,14 +63,22 @@ export async function trustedTeachers(
         if (baseTags.has(tagKey)) {
           if (consensus.get(`${event.photoId}\n${tagKey}`) === present) agreed.set(event.deviceId, (agreed.get(event.deviceId) ?? 0) + 1);
         } else if (present) {
-          const devices = teachers.get(tagKey) ?? new Set<string>();
-          devices.add(event.deviceId);
-          teachers.set(tagKey, devices);
+          const tag = named.get(tagKey) ?? { train: new Set<string>(), heldOut: new Map<string, Set<string>>() };
+          named.set(tagKey, tag);
+          if (splitOf(event.photoId) === 'train') tag.train.add(event.deviceId);
+          else tag.heldOut.set(event.photoId, (tag.heldOut.get(event.photoId) ?? new Set<string>()).add(event.deviceId));
         }
       }
     }
     if (page.events.length < PAGE) break;
   }
   const trusted = (device: string) => !excluded.has(device) && (agreed.get(device) ?? 0) >= MIN_AGREED;
-  return new Map([...teachers].map(([tag, devices]) => [tag, { trusted: [...devices].filter(trusted).length, all: devices.size }]));
+  return new Map(
+    [...named].map(([tagKey, { train, heldOut }]) => {
+      const witnessed = (devices: Set<string>) => [...devices].some((device) => trusted(device) && !train.has(device));
+      const witnessedPhotos = new Set([...heldOut].filter(([, devices]) => witnessed(devices)).map(([photoId]) => photoId));
+      const all = new Set([...train, ...[...heldOut.values()].flatMap((devices) => [...devices])]).size;
+      return [tagKey, { trusted: [...train].filter(trusted).length, all, witnessedPhotos }];
+    }),
+  );
 }

@@ -14,17 +14,22 @@ function consensus(samples: number): { items: ConsensusItem[]; embeddings: Photo
   return { items, embeddings };
 }
 
-const input = (overrides: Partial<TrainingInput> = {}): TrainingInput => ({
-  ...consensus(300),
-  dims: 16,
-  baseTags: new Set(['text:tag2']),
-  current: null,
-  excludedDevices: 1,
-  teachers: new Map([['text:tag0', 3], ['text:tag1', 3], ['text:tag2', 3]]),
-  review: AUTOMATIC_REVIEW,
-  options: { epochs: 3 },
-  ...overrides,
-});
+const input = (overrides: Partial<TrainingInput> = {}): TrainingInput => {
+  const data = consensus(300);
+  // Three trusted teachers each, and every held-out photo named by someone else too.
+  const backing = { trusted: 3, all: 3, witnessedPhotos: new Set(data.embeddings.map((e) => e.photoId)) };
+  return {
+    ...data,
+    dims: 16,
+    baseTags: new Set(['text:tag2']),
+    current: null,
+    excludedDevices: 1,
+    support: new Map(['text:tag0', 'text:tag1', 'text:tag2'].map((tag) => [tag, backing])),
+    review: AUTOMATIC_REVIEW,
+    options: { epochs: 3 },
+    ...overrides,
+  };
+};
 
 describe('train', () => {
   it('learns the tags the base models lack, calibrates them and publishes a first head', async () => {
@@ -38,6 +43,17 @@ describe('train', () => {
     expect(outcome.head!.tags).toEqual(['text:tag0', 'text:tag1']);
     for (const threshold of outcome.thresholds.values()) expect(threshold).toBeGreaterThanOrEqual(0.05);
     expect([...stages]).toEqual(['training', 'calibrating', 'evaluating']);
+  });
+
+  it('says in its reasons how many held-out positives devices other than the teachers back, and learns no tag that none back', async () => {
+    const backed = await train(input());
+    expect(backed.decision.reasons).toContainEqual(expect.stringMatching(/^text:tag0: (\d+) of \1 held-out positives named by a trusted device that did not teach it \(≥ 1\)$/));
+    const support = new Map(backed.data.tags.map((tag) => [tag, input().support!.get(tag)!]));
+    support.set('text:tag1', { trusted: 3, all: 3, witnessedPhotos: new Set<string>() });
+    const alone = await train(input({ support }));
+    expect(alone.data.heldBack).toEqual([{ tag: 'text:tag1', reason: 'unwitnessed' }]);
+    expect(alone.head!.tags).toEqual(['text:tag0']);
+    expect(alone.decision.reasons).toContainEqual(expect.stringMatching(/^text:tag1: 0 of [1-9]\d* held-out positives? named by a trusted device that did not teach it \(< 1\), held back$/));
   });
 
   it('refuses a candidate no better than the head already published', async () => {

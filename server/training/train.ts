@@ -2,10 +2,11 @@ import type { ModelMetrics, TrainingData, TrainingProgress } from '../contract/t
 import type { ConsensusItem, PhotoEmbedding } from '../storage/repository.ts';
 import { calibrateThresholds } from './calibrate.ts';
 import { buildTrainingSet, chooseHeadTags, isPositive, MIN_POSITIVES, type BuiltTrainingSet, type HeadTags } from './dataset.ts';
-import { GATE_DEFAULTS, gate } from './gate.ts';
+import { GATE_DEFAULTS, gate, witnessReasons } from './gate.ts';
 import type { TagReview } from './tag-review.ts';
 import { scoreRows } from './linear-kernels.ts';
 import { evaluateScores } from './metrics.ts';
+import type { TagSupport } from './teachers.ts';
 import { trainHead } from './train-head.ts';
 import type { GateDecision, GateOptions, TagHead, TrainingSet } from './types.ts';
 
@@ -29,8 +30,8 @@ export interface TrainingInput {
   baseTags: ReadonlySet<string>;
   current: { head: TagHead; thresholds: ReadonlyMap<string, number> } | null;
   excludedDevices: number;
-  /** Trusted devices that taught each new tag (./teachers.ts); null when the labels are true ones (the simulation's upper bound). */
-  teachers: ReadonlyMap<string, number> | null;
+  /** What backs each new tag (./teachers.ts); null when the labels are true ones (the simulation's upper bound). */
+  support: ReadonlyMap<string, TagSupport> | null;
   /** What admins decided about taught tags, and the policy for new ones (./tag-review.ts). */
   review: TagReview;
   options?: { l2?: number; epochs?: number; seed?: number; minPositives?: number; gate?: GateOptions };
@@ -50,13 +51,15 @@ export interface TrainingOutcome {
 export async function train(input: TrainingInput): Promise<TrainingOutcome> {
   const { options = {}, current } = input;
   const currentTags = current?.head.tags ?? [];
-  const { tags, heldBack } = chooseHeadTags(input.items, input.baseTags, currentTags, input.teachers, input.review, options.minPositives ?? MIN_POSITIVES);
+  const { tags, heldBack, witnessed } = chooseHeadTags(input.items, input.baseTags, currentTags, input.support, input.review, options.minPositives ?? MIN_POSITIVES);
   const built = buildTrainingSet({ items: input.items, embeddings: input.embeddings, tags, dims: input.dims });
   const { set } = built;
   const trainRows = rowsOf(set, 'train');
   const heldOutRows = rowsOf(set, 'heldOut');
   const data = trainingData(input, built, { trainPhotos: trainRows.length, heldOutPhotos: heldOutRows.length, currentTags, heldBack });
-  const skip = (reason: string): TrainingOutcome => ({ data, candidate: null, current: null, decision: { publish: false, reasons: [reason] }, head: null, thresholds: new Map() });
+  const skip = (reason: string): TrainingOutcome => ({
+    data, candidate: null, current: null, decision: { publish: false, reasons: [reason, ...witnessReasons(witnessed)] }, head: null, thresholds: new Map(),
+  });
 
   if (tags.length === 0) {
     return skip(`no tag to learn: no tag outside the base models has ${options.minPositives ?? MIN_POSITIVES} positive train photos yet`);
@@ -91,6 +94,7 @@ export async function train(input: TrainingInput): Promise<TrainingOutcome> {
   const established = currentTags.filter((tag) => positivesOf(set, heldOutRows, set.tags.indexOf(tag)) >= ESTABLISHED_MIN_POSITIVES);
   const removed = currentTags.filter((tag) => !tags.includes(tag));
   const decision = gate(candidate, currentMetrics, established, removed, options.gate ?? GATE_DEFAULTS);
+  decision.reasons.push(...witnessReasons(witnessed));
   if (current && current.head.dims !== set.dims) {
     decision.reasons.push(`the current head reads ${current.head.dims}-d embeddings, not ${set.dims}-d: it scored 0 here`);
   }

@@ -49,6 +49,46 @@ export function formatFlywheelReport(report: FlywheelReport): string {
   ].join('\n');
 }
 
+/** Within this much of the run without adversaries: the targets under attack. */
+const UNDER_ATTACK = { mAP: 0.02, taughtMAP: 0.05 } as const;
+
+/**
+ * A sweep (the same seeds and splits under each adversarial share) as one table, each share
+ * against the first one's run (normally 0, without adversaries), and the targets under attack.
+ */
+export function formatFlywheelSweep(reports: readonly FlywheelReport[]): string {
+  const [first] = reports;
+  const { options } = first;
+  const delta = (value: number | null, against: number | null) => (value === null || against === null ? 'n/a' : signed(value - against));
+  const rows: string[][] = [
+    ['adversarial', 'published (last round)', 'final mAP', 'taught mAP', 'micro-F1', 'Δ mAP', 'Δ taught mAP', 'final ≥ base'],
+    ...reports.map((report) => [
+      percent(report.options.adversarial),
+      `${report.rounds.at(-1)!.published}/${report.splits.length}`,
+      ...metrics(report.final),
+      delta(report.final.mAP, first.final.mAP),
+      delta(report.final.taughtMAP, first.final.taughtMAP),
+      report.final.mAP !== null && report.base.mAP !== null && report.final.mAP >= report.base.mAP ? 'yes' : 'no',
+    ]),
+  ];
+  const attacked = reports.slice(1).map((report) => {
+    const mAP = first.final.mAP !== null && report.final.mAP !== null ? first.final.mAP - report.final.mAP : null;
+    const taught = first.final.taughtMAP !== null && report.final.taughtMAP !== null ? first.final.taughtMAP - report.final.taughtMAP : null;
+    const met = mAP !== null && taught !== null && mAP <= UNDER_ATTACK.mAP && taught <= UNDER_ATTACK.taughtMAP;
+    return `${met ? 'met    ' : 'not met'}  ${percent(report.options.adversarial)} adversarial: final mAP ${mAP === null ? 'n/a' : mAP.toFixed(3)} and taught mAP ${taught === null ? 'n/a' : taught.toFixed(3)} below ${percent(options.adversarial)} (targets ≤ ${UNDER_ATTACK.mAP} and ≤ ${UNDER_ATTACK.taughtMAP})`;
+  });
+  return [
+    `flywheel sweep: ${first.photos} photos, ${options.splits} split(s), seed ${options.seed}, ${options.devices} devices, ${options.rounds} rounds, ${options.hide} hidden classes; mean ± sd over splits; Δ against ${percent(options.adversarial)} adversarial`,
+    `base model (hidden classes dropped): mAP ${metrics(first.base)[0]}`,
+    '',
+    ...table(rows),
+    '',
+    ...attacked,
+    `base recognition ${first.recognitionSeconds.toFixed(1)} s, whole sweep ${reports.reduce((sum, report) => sum + report.seconds - report.recognitionSeconds, first.recognitionSeconds).toFixed(1)} s`,
+    '',
+  ].join('\n');
+}
+
 function targets({ base, final, upperBound }: FlywheelReport): string[] {
   const line = (what: string, value: number | null, target: string, met: boolean) =>
     `${met ? 'met    ' : 'not met'}  ${what}: ${value === null ? 'n/a' : value.toFixed(3)} (target ${target})`;
@@ -73,4 +113,9 @@ function table(rows: readonly string[][]): string[] {
 
 function percent(share: number): string {
   return `${Math.round(share * 100)} %`;
+}
+
+/** With a real minus sign, as people read it. */
+function signed(value: number): string {
+  return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(3)}`;
 }

@@ -30,7 +30,7 @@ export async function upperBoundModel(photos: readonly BasePhoto[], hidden: read
     baseTags: new Set(base.models.flatMap((model) => (model.kind === 'head' ? [] : model.classes))),
     current: null,
     excludedDevices: 0,
-    teachers: null,
+    support: null,
     review: AUTOMATIC_REVIEW,
   });
   if (!outcome.head) return null;
