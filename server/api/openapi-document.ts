@@ -192,7 +192,7 @@ const PATHS = {
   },
   '/api/v1/admin/taught-tags/{key}/refuse': {
     post: {
-      summary: 'Refuse a taught tag: never learned, never asked about, and gone from phones with the next published version',
+      summary: 'Refuse a taught tag: never learned, no need sent for it, and gone from phones with the next published version',
       security: [{ adminToken: [] }],
       parameters: [TAUGHT_TAG_KEY],
       responses: { 200: json('The decision as stored', 'TagDecisionChange'), ...errors(400, 401, 404, 500) },
