@@ -15,7 +15,7 @@ import { requestBackgroundSync } from './sync/background-sync.ts';
 import { createSync } from './sync/drain.ts';
 import { createSyncApi } from './sync/sync-api.ts';
 import { startSyncTriggers } from './sync/triggers.ts';
-import { wantedTags } from './sync/wanted-tags.ts';
+import { tagNeed } from './sync/tag-need.ts';
 import App from './ui/App.svelte';
 
 const i18n = new I18n(chooseLanguage(location.search, navigator.languages));
@@ -35,7 +35,7 @@ const client = createInferenceClient({
 });
 const updates = new ModelUpdateState(client, db);
 const readText = new ReadTextState(client, db);
-const app = new AppState(client, createLocalStore(db, { onqueued: () => triggers.soon() }), () => wantedTags(db), readText);
+const app = new AppState(client, createLocalStore(db, { onqueued: () => triggers.soon() }), () => tagNeed(db), readText);
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 mount(App, {

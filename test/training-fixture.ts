@@ -3,6 +3,7 @@ import { seededRandom } from '../server/seeded-random.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FeedbackEvent } from '../server/contract/feedback-event.ts';
+import { UNKNOWN_NEED } from '../server/contract/sync.ts';
 import type { Manifest } from '../models/pipeline/manifest.ts';
 import type { ConsensusItem, Repository } from '../server/storage/repository.ts';
 import { splitOf } from '../server/training/split.ts';
@@ -85,5 +86,5 @@ export async function storeLabelledPhotos(repository: Repository, { count, from 
 
 /** Stores a consensus run over these items, as the consensus job does. */
 export async function storeConsensus(repository: Repository, items: ConsensusItem[], at = new Date()): Promise<void> {
-  await repository.saveConsensus({ run: { at: at.toISOString(), ms: 1, votes: items.length, incremental: false }, items, devices: [], wantedTags: [], feedbackPerDay: [], alerts: [] }, 'replace');
+  await repository.saveConsensus({ run: { at: at.toISOString(), ms: 1, votes: items.length, incremental: false }, items, devices: [], need: UNKNOWN_NEED, feedbackPerDay: [], alerts: [] }, 'replace');
 }

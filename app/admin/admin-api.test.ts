@@ -25,7 +25,7 @@ function testServer(token: string) {
     tags: [],
     devices: state.devices,
     hardExamples: [],
-    wantedTags: ['coco:dog'],
+    need: { tags: [{ tag: 'coco:dog', need: 0.9 }], others: 1 },
     alerts: [],
   });
   const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });

@@ -140,6 +140,8 @@ export interface Messages {
   adminModelScore: string;
   adminConsensusProbability: string;
   adminWantedTitle: string;
+  /** The need every tag not listed shares, as a percentage. */
+  adminNeedOthers: (need: string) => string;
   adminRunTitle: string;
   adminLastRun: (when: string, votes: number, ms: number) => string;
   adminNeverRun: string;

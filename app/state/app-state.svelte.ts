@@ -36,14 +36,14 @@ export class AppState {
   readonly #remembered: Promise<void>;
 
   /**
-   * @param wanted The tags the server wants answers about (from the last sync); the quick question
-   * asks about them first.
+   * @param need How much the server needs answers about a tag (from the last sync): the quick
+   * question weighs each tag by it.
    * @param readText Reading text in photos; without it the result screen has no text section.
    */
   constructor(
     private readonly client: InferenceClient,
     readonly store: LocalStore,
-    private readonly wanted: () => Promise<ReadonlySet<string>> = async () => new Set(),
+    private readonly need: () => Promise<(tag: string) => number> = async () => () => 1,
     private readonly readText?: ReadTextState,
   ) {
     this.#remembered = store.correctedExamples().then(
@@ -178,16 +178,13 @@ export class AppState {
       ? this.#memory.suggest(result.embedding, { exclude: prepared?.id })
       : { tags: [], suppressed: new Set<string>() };
     const tags = applyPersonal(result.tags, suggestion);
-    const thresholds = new Map(this.models?.vocabulary.map((tag) => [tag.id, tag.threshold]));
-    // Without them the question still goes to the closest call.
-    const wanted = await this.wanted().catch(() => new Set<string>());
-    const question = chooseQuestion(tags, thresholds, suggestion.suppressed, wanted);
     try {
       if (!prepared) throw (kept as { error: Error }).error;
       // Boxes follow the kept image, which is what the result screen and history show.
       const shown = { ...result, tags: scaleBoxes(tags, prepared.width / result.width, prepared.height / result.height) };
       const photo = await this.store.savePhoto(prepared, shown);
       const feedback = await this.store.photoFeedback(photo.id);
+      const question = await this.#question(tags, new Set([...suggestion.suppressed, ...feedback.verdicts.keys()]));
       const recognition = { ...shown, width: photo.width, height: photo.height };
       const text = await this.#text(photo.id, prepared.image, result.model);
       return this.#session({ url: URL.createObjectURL(prepared.image), recognition, photoId: photo.id, feedback, question, text });
@@ -196,6 +193,14 @@ export class AppState {
       const text = await this.#text(null, file, result.model);
       return this.#session({ url: URL.createObjectURL(file), recognition: { ...result, tags }, photoId: null, storageError: error, text });
     }
+  }
+
+  /** The quick question for a kept photo: tags the memory suppressed or the person judged on it (seen before) are not asked about. */
+  async #question(tags: readonly Tag[], judged: ReadonlySet<string>): Promise<Tag | null> {
+    const thresholds = new Map(this.models?.vocabulary.map((tag) => [tag.id, tag.threshold]));
+    // Without it every tag is needed alike, and the photo alone decides.
+    const need = await this.need().catch(() => () => 1);
+    return chooseQuestion(tags, thresholds, judged, need);
   }
 
   #session(init: Omit<ConstructorParameters<typeof PhotoSession>[0], 'store' | 'names' | 'onchange'>): PhotoSession {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FeedbackEventSchema, type FeedbackEvent } from '../../server/contract/feedback-event.ts';
-import { MAX_SYNC_EVENTS, SyncRequestSchema, type SyncResponse } from '../../server/contract/sync.ts';
+import { MAX_SYNC_EVENTS, SyncRequestSchema, type SyncResponse, type TagNeed } from '../../server/contract/sync.ts';
 import { dog, preparedPhoto, recognition, testDatabase } from '../store/fixtures.case.ts';
 import { actEvent } from '../store/events.ts';
 import { createLocalStore } from '../store/store.ts';
@@ -10,7 +10,7 @@ import { createSync } from './drain.ts';
 import { setUploadConsent } from './photo-upload.ts';
 import { createSyncApi, type Fetch } from './sync-api.ts';
 import { readSyncStatus } from './sync-status.ts';
-import { wantedTags } from './wanted-tags.ts';
+import { tagNeed } from './tag-need.ts';
 
 /**
  * The drain against a small in-test server behind an injected fetch (the app may not import the
@@ -22,8 +22,8 @@ function testServer() {
   const tokens = new Set<string>();
   const photos: string[] = [];
   const batches: number[] = [];
-  /** The tags this server asks about, in every answer. */
-  const wanted: string[] = [];
+  /** What this server needs answers about, in every answer. */
+  const need: TagNeed = { tags: [], others: 1 };
   let registrations = 0;
   /** Replaces the next answers, one per request; `'lost'` stores the batch and then drops the answer. */
   const faults: (Response | 'lost' | 'down' | ((events: unknown[]) => Promise<Response | undefined> | Response | undefined))[] = [];
@@ -32,7 +32,7 @@ function testServer() {
     new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
 
   function store(events: unknown[]): SyncResponse {
-    const answer: SyncResponse = { accepted: [], duplicates: [], rejected: [], model: { version: null }, wanted: [...wanted] };
+    const answer: SyncResponse = { accepted: [], duplicates: [], rejected: [], model: { version: null }, need: structuredClone(need), wanted: [] };
     for (const raw of events) {
       const event = FeedbackEventSchema.safeParse(raw);
       const id = (raw as { id?: string }).id ?? '';
@@ -74,7 +74,7 @@ function testServer() {
     batches,
     faults,
     json,
-    wanted,
+    need,
     get registrations() {
       return registrations;
     },
@@ -119,18 +119,28 @@ describe('draining the outbox', () => {
     expect(await readSyncStatus(env.db)).toMatchObject({ pending: 0, rejected: 0, lastSuccessAt: env.now(), lastError: null });
   });
 
-  it('keeps the tags the server wants answers about, replaced by each answer', async () => {
+  it('keeps what the server needs answers about, replaced by each answer', async () => {
     const env = setup();
-    expect(await wantedTags(env.db)).toEqual(new Set());
-    env.server.wanted.push('dog', 'text:风筝');
+    const needOf = async (...tags: string[]) => tags.map(await tagNeed(env.db));
+    expect(await needOf('dog', 'cat')).toEqual([1, 1]);
+    env.server.need.tags.push({ tag: 'text:风筝', need: 0.9 }, { tag: 'dog', need: 0.2 });
+    env.server.need.others = 0.6;
     await queueVerdicts(env, 2);
     await env.sync.drain();
-    expect(await wantedTags(env.db)).toEqual(new Set(['dog', 'text:风筝']));
+    expect(await needOf('text:风筝', 'dog', 'cat')).toEqual([0.9, 0.2, 0.6]);
 
-    env.server.wanted.splice(0, 2, 'cat');
+    env.server.need.tags.splice(0, 2, { tag: 'cat', need: 0.1 });
+    env.server.need.others = 1;
     await queueVerdicts(env, 1);
     await env.sync.drain();
-    expect(await wantedTags(env.db)).toEqual(new Set(['cat']));
+    expect(await needOf('text:风筝', 'dog', 'cat')).toEqual([1, 1, 0.1]);
+  });
+
+  it('treats every tag alike in an app that kept the wanted list of old, until its next sync', async () => {
+    const env = setup();
+    await env.db.settings.put({ key: 'wanted-tags', value: ['cat'] });
+    expect((await tagNeed(env.db))('dog')).toBe(1);
+    expect((await tagNeed(env.db))('cat')).toBe(1);
   });
 
   it('sends a batch whose answer was lost again, and the server keeps each event once', async () => {

@@ -8,7 +8,7 @@ import { uploadPhotos } from './photo-upload.ts';
 import type { SyncApi, SyncErrorCode, SyncFailure } from './sync-api.ts';
 import { recordFailure, recordSuccess } from './sync-status.ts';
 import { saveServerModel } from './server-model.ts';
-import { saveWantedTags } from './wanted-tags.ts';
+import { saveTagNeed } from './tag-need.ts';
 
 /** Drains the outbox to the server: the same code in the page and in the service worker. */
 
@@ -68,7 +68,7 @@ export function createSync(env: SyncEnv): Sync {
       const answer = await authorized((token) => api.sync(token, batch.map((row) => row.event)));
       if (answer.ok) {
         const { held, unanswered } = await settle(db, batch, answer.body);
-        await saveWantedTags(db, answer.body.wanted);
+        await saveTagNeed(db, answer.body.need);
         await saveServerModel(db, answer.body.model.version);
         sent += held;
         if (unanswered.length > 0) return fail(unanswered, { code: 'bad-response' });

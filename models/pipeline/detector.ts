@@ -10,6 +10,8 @@ export interface Detection {
   y2: number;
 }
 
+export type Corners = Pick<Detection, 'x1' | 'y1' | 'x2' | 'y2'>;
+
 export interface DecodeOptions {
   /** Input pixels per heatmap cell. */
   stride: number;
@@ -166,7 +168,8 @@ export function decodeDetections(heatmap: Tensor, sizes: Tensor, options: Decode
   });
 }
 
-function iou(a: Detection, b: Detection): number {
+/** Intersection over union of two boxes given by their corners: 1 for the same box, 0 apart. */
+export function iou(a: Corners, b: Corners): number {
   const areaA = (a.x2 - a.x1) * (a.y2 - a.y1);
   const areaB = (b.x2 - b.x1) * (b.y2 - b.y1);
   if (areaA <= 0 || areaB <= 0) return 0;

@@ -138,7 +138,7 @@ const PATHS = {
   },
   '/api/v1/admin/consensus': {
     get: {
-      summary: 'The latest consensus: feedback per day, per-tag precision and recall of the current model, devices by reliability, hard examples, wanted tags, alerts (rules held back)',
+      summary: 'The latest consensus: feedback per day, per-tag precision and recall of the current model, devices by reliability, hard examples, the need per tag, alerts (rules held back)',
       security: [{ adminToken: [] }],
       responses: { 200: json('The dashboard\'s data', 'AdminConsensus'), ...errors(401, 500) },
     },
@@ -192,7 +192,7 @@ const PATHS = {
   },
   '/api/v1/admin/taught-tags/{key}/refuse': {
     post: {
-      summary: 'Refuse a taught tag: never learned, not wanted, and gone from phones with the next published version',
+      summary: 'Refuse a taught tag: never learned, no need sent for it, and gone from phones with the next published version',
       security: [{ adminToken: [] }],
       parameters: [TAUGHT_TAG_KEY],
       responses: { 200: json('The decision as stored', 'TagDecisionChange'), ...errors(400, 401, 404, 500) },

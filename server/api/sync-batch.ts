@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { FeedbackEventSchema, tagRefsOf, type EventRejection, type FeedbackEvent } from '../contract/feedback-event.ts';
-import type { RejectedEvent, SyncResponse } from '../contract/sync.ts';
+import type { RejectedEvent, SyncResponse, TagNeed } from '../contract/sync.ts';
+import { wantedList } from '../consensus/wanted-tags.ts';
 import type { StoredEvents } from '../storage/repository.ts';
 import { describeIssue } from './json-body.ts';
 
@@ -44,7 +45,7 @@ export function sortBatch(events: readonly unknown[], vocabulary?: ReadonlySet<s
 }
 
 /** The answer to a batch, from what the repository did with its valid events. */
-export function syncAnswer(batch: SortedBatch, stored: StoredEvents, modelVersion: string | null, wanted: string[]): SyncResponse {
+export function syncAnswer(batch: SortedBatch, stored: StoredEvents, modelVersion: string | null, need: TagNeed): SyncResponse {
   const conflicts = new Set(stored.conflicts);
   const conflict = (id: string): RejectedEvent => ({ id, code: 'id-conflict', message: 'Another device already sent an event with this id' });
   return {
@@ -52,7 +53,8 @@ export function syncAnswer(batch: SortedBatch, stored: StoredEvents, modelVersio
     duplicates: [...stored.duplicates, ...batch.repeats.filter((id) => !conflicts.has(id))],
     rejected: [...batch.invalid, ...stored.conflicts.map(conflict), ...batch.repeats.filter((id) => conflicts.has(id)).map(conflict)],
     model: { version: modelVersion },
-    wanted,
+    need,
+    wanted: wantedList(need),
   };
 }
 

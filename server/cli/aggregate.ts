@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import type { ConsensusAlert } from '../contract/admin.ts';
+import { UNKNOWN_NEED, type TagNeed } from '../contract/sync.ts';
 import { createConsensusJob } from '../consensus/job.ts';
 import { createModelRegistry } from '../models/registry.ts';
 import { serverPaths } from '../paths.ts';
@@ -11,7 +12,7 @@ import { withServerRepository } from './server-repository.ts';
  * as the server reads them), stored where the server and its dashboard find it.
  */
 export const aggregate: Command = {
-  summary: 'work out consensus from all stored feedback: labels, device trust, quarantine, wanted tags',
+  summary: 'work out consensus from all stored feedback: labels, device trust, quarantine, the need per tag',
   usage: '[--json]',
   async run(args) {
     const json = parseOptions(args);
@@ -23,9 +24,8 @@ export const aggregate: Command = {
       const run = await job.run({ full: true });
       const [devices, latest] = await Promise.all([repository.consensusDevices(), repository.latestConsensusRun()]);
       const quarantined = devices.filter((device) => device.quarantine && device.adminStatus !== 'released');
-      const wanted = latest?.wantedTags ?? [];
       const alerts = latest?.alerts ?? [];
-      const summary = { ...run, devices: devices.length, quarantined: quarantined.length, wantedTags: wanted, alerts };
+      const summary = { ...run, devices: devices.length, quarantined: quarantined.length, need: latest?.need ?? UNKNOWN_NEED, alerts };
       process.stdout.write(json ? `${JSON.stringify(summary)}\n` : text(summary, quarantined.map((d) => `  ${d.deviceId}  ${d.quarantine?.reason}: ${d.quarantine?.evidence}`)));
       return 0;
     });
@@ -37,7 +37,7 @@ interface Summary {
   ms: number;
   devices: number;
   quarantined: number;
-  wantedTags: string[];
+  need: TagNeed;
   alerts: ConsensusAlert[];
 }
 
@@ -49,7 +49,7 @@ function text(summary: Summary, quarantined: string[]): string {
     // Held-back rules name the devices an admin should look at (release or ban) in full.
     `alerts: ${summary.alerts.length}`,
     ...summary.alerts.flatMap(({ rule, tagKey, devices, evidence }) => [`  ${rule}${tagKey === null ? '' : ` on ${tagKey}`}: ${evidence}`, ...devices.map((id) => `    ${id}`)]),
-    `wanted tags: ${summary.wantedTags.length > 0 ? summary.wantedTags.join(', ') : '(none)'}`,
+    `need: ${[...summary.need.tags.map(({ tag, need }) => `${tag} ${need}`), `every other tag ${summary.need.others}`].join(', ')}`,
     '',
   ].join('\n');
 }

@@ -81,7 +81,7 @@ describe('aggregate', () => {
     }
   });
 
-  it('marks confident model mistakes as hard and asks first about tags with few confident labels', () => {
+  it('marks confident model mistakes as hard and needs answers about tags with few confident labels', () => {
     const votes = twoCarefulOneAdversary();
     // A tag only one device answered once: nowhere near confident.
     votes.push({ deviceId: 'A', photoId: 'p1', tagKey: 'cat', label: 1, at: 1e9 });
@@ -94,7 +94,8 @@ describe('aggregate', () => {
     const result = aggregate(votes, scores, { tags: ['dog', 'cat', 'bird'] });
     expect(result.items.filter((i) => i.hard).map((i) => i.photoId)).toEqual(['p21', 'p22']);
     // Nobody answered "bird", and "cat" once; "dog" is confident on most photos, even where one careful device answered alone.
-    expect(result.wantedTags).toEqual(['bird', 'cat']);
+    // (The adversary is set aside, so no item is disputed.) Bird and cat share need 1, sent once.
+    expect(result.need).toEqual({ tags: [{ tag: 'dog', need: 0 }], others: 1 });
   });
 
   it('converges to the same answer every time for a seed', () => {

@@ -4,7 +4,7 @@ import { DawidSkene } from './dawid-skene.ts';
 import { gatherEvidence, holdBackCascades, judge, medianGap, tagCounters, type Quarantine } from './quarantine.ts';
 import type { ConsensusAlert, ConsensusResult, DeviceEstimate, ItemEstimate, ModelScore, Vote } from './types.ts';
 import { grow, VoteTable } from './vote-table.ts';
-import { wantedTags } from './wanted-tags.ts';
+import { tagNeeds } from './wanted-tags.ts';
 
 export interface AggregateOptions {
   /**
@@ -12,7 +12,7 @@ export interface AggregateOptions {
    * and 'banned' keep it out. Devices not listed are judged by the rules on every run.
    */
   statuses?: Iterable<readonly [deviceId: string, status: DeviceStatus]>;
-  /** Every tag apps may ask about (./wanted-tags.ts askableTags): only these are wanted, those nobody answered yet too. All when not given. */
+  /** Every tag apps may ask about (./wanted-tags.ts askableTags): only these have a need, those nobody answered yet too. All when not given. */
   tags?: readonly string[];
 }
 
@@ -223,11 +223,18 @@ export class ConsensusEngine {
     const { itemStart, itemVotes, deviceStart } = table.grouped();
     const items: ItemEstimate[] = new Array(table.itemCount);
     const confident = new Int32Array(table.tags.size);
+    const disputed = new Int32Array(table.tags.size);
     for (let item = 0; item < table.itemCount; item++) {
       let votes = 0;
-      for (let k = itemStart[item]; k < itemStart[item + 1]; k++) if (!em.isExcluded(table.voteDevice[itemVotes[k]])) votes++;
+      let present = 0;
+      for (let k = itemStart[item]; k < itemStart[item + 1]; k++) {
+        if (em.isExcluded(table.voteDevice[itemVotes[k]])) continue;
+        votes++;
+        present += table.voteLabel[itemVotes[k]];
+      }
       const probability = em.probability[item];
       if (probability <= 0.1 || probability >= 0.9) confident[table.itemTag[item]]++;
+      if (present > 0 && present < votes) disputed[table.itemTag[item]]++;
       items[item] = {
         photoId: table.photos.names[table.itemPhoto[item]],
         tagKey: table.tags.names[table.itemTag[item]],
@@ -243,8 +250,8 @@ export class ConsensusEngine {
       const finding = this.findings.get(device);
       devices.push({ deviceId: table.devices.names[device], ...em.reliability(device), votes, quarantine: finding ? { reason: finding.reason, evidence: finding.evidence } : null });
     }
-    const tags = table.tags.names.map((tagKey, tag) => ({ tagKey, items: table.tagItems[tag]?.length ?? 0, confident: confident[tag] }));
-    this.cached = { items, devices, alerts: this.alerts, wantedTags: wantedTags(tags, this.askable), iterations: this.iterations, ms: performance.now() - started };
+    const tags = table.tags.names.map((tagKey, tag) => ({ tagKey, items: table.tagItems[tag]?.length ?? 0, confident: confident[tag], disputed: disputed[tag] }));
+    this.cached = { items, devices, alerts: this.alerts, need: tagNeeds(tags, this.askable), iterations: this.iterations, ms: performance.now() - started };
     return this.cached;
   }
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ConsensusRun, DeviceStatus, PhotoConsensus } from '../contract/admin.ts';
+import { UNKNOWN_NEED, type TagNeed } from '../contract/sync.ts';
 import type { BundleStore } from '../models/bundle-store.ts';
 import type { AdminDeviceStatus, ConsensusItem, Repository } from '../storage/repository.ts';
 import { ConsensusEngine } from './aggregate.ts';
@@ -24,15 +25,15 @@ export interface ConsensusJob {
    * (just started, or the CLI ran since), it runs one first.
    */
   audit(photoId: string): Promise<PhotoConsensus | null>;
-  /** The latest run's wanted tags, for sync answers. */
-  wantedTags(): Promise<string[]>;
+  /** The latest run's need per tag, for sync answers. */
+  tagNeed(): Promise<TagNeed>;
   /** Waits for the run in progress and cancels a scheduled one. */
   stop(): Promise<void>;
 }
 
 export interface ConsensusJobOptions {
   repository: Repository;
-  /** The current bundle's vocabulary: with the approved taught tags, what may be wanted (nobody answered yet included). */
+  /** The current bundle's vocabulary: with the approved taught tags, what may be asked about (nobody answered yet included). */
   bundles: BundleStore;
   logger: Logger;
   delayMs?: number;
@@ -65,7 +66,7 @@ export function createConsensusJob({ repository, bundles, logger, delayMs = DEFA
   let state: State | null = null;
   let queue: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
-  let wanted: string[] | null = null;
+  let need: TagNeed | null = null;
 
   /** Runs and audits one at a time, in the order asked: an audit reads the engine a run leaves. */
   function serially<T>(task: () => Promise<T>): Promise<T> {
@@ -102,10 +103,10 @@ export function createConsensusJob({ repository, bundles, logger, delayMs = DEFA
     const run: ConsensusRun = { at: new Date().toISOString(), ms: 0, votes: current.ledger.votes, incremental: !rebuild };
     run.ms = Math.round(performance.now() - started);
     const feedbackPerDay = [...current.days].sort(([a], [b]) => a.localeCompare(b)).map(([day, events]) => ({ day, events }));
-    await repository.saveConsensus({ run, items, devices: result.devices, wantedTags: result.wantedTags, feedbackPerDay, alerts: result.alerts }, rebuild ? 'replace' : 'update');
+    await repository.saveConsensus({ run, items, devices: result.devices, need: result.need, feedbackPerDay, alerts: result.alerts }, rebuild ? 'replace' : 'update');
     current.storedAt = run.at;
     state = current;
-    wanted = result.wantedTags;
+    need = result.need;
     logger.info({ consensus: { ...run, items: items.length, quarantined: result.devices.filter((d) => d.quarantine).length } }, 'consensus run');
     for (const { rule, tagKey, devices, share, evidence } of result.alerts) logger.warn({ alert: { rule, tagKey, devices: devices.length, share } }, evidence);
     return run;
@@ -169,9 +170,9 @@ export function createConsensusJob({ repository, bundles, logger, delayMs = DEFA
       timer.unref();
     },
 
-    async wantedTags() {
-      wanted ??= (await repository.latestConsensusRun())?.wantedTags ?? [];
-      return wanted;
+    async tagNeed() {
+      need ??= (await repository.latestConsensusRun())?.need ?? UNKNOWN_NEED;
+      return need;
     },
 
     async stop() {

@@ -1,4 +1,5 @@
 import type { ConsensusAlert, QuarantineReason } from '../contract/admin.ts';
+import type { TagNeed } from '../contract/sync.ts';
 
 /**
  * The consensus engine's inputs and outputs. Pure data: the engine (./aggregate.ts) is
@@ -53,8 +54,8 @@ export interface ConsensusResult {
   devices: DeviceEstimate[];
   /** Rules held back instead of quarantining a large share of devices at once. */
   alerts: ConsensusAlert[];
-  /** Tags with few confident labels or with disagreement, most wanted first. */
-  wantedTags: string[];
+  /** How much answers about each tag apps may be asked about are needed (./wanted-tags.ts). */
+  need: TagNeed;
   iterations: number;
   ms: number;
 }

@@ -1,31 +1,74 @@
 import type { TagDecision } from '../contract/admin.ts';
+import { MAX_NEED_TAGS, TagNeedSchema, UNKNOWN_NEED, type TagNeed } from '../contract/sync.ts';
 
-/** A tag needs this many items with a confident consensus before it is no longer wanted for that alone. */
+/** A tag needs this many items with a confident consensus before missing evidence stops counting. */
 const ENOUGH_CONFIDENT = 30;
-/** A tag whose items are unsure this often has disagreement worth resolving. */
-const UNSURE_SHARE = 0.2;
-/** Every sync answer carries the list: the most wanted are enough for the quick question to prefer. */
-export const WANTED_TAGS_LIMIT = 100;
 
-export interface TagLabels {
+/** What consensus holds about one tag. */
+export interface TagEvidence {
   tagKey: string;
-  /** Items with any vote, and of those the items whose probability is outside [0.1, 0.9]. */
+  /** Items (photo, tag) with any vote. */
   items: number;
+  /** Of those, the items whose probability is outside [0.1, 0.9]. */
   confident: number;
+  /** Of those, the items on which the devices that count answered both present and absent. */
+  disputed: number;
 }
 
 /**
- * Tags that apps should ask about first, of the `askable` ones (null: all): few confident labels,
- * or many items left unsure. Fewest confident labels first (a tag nobody answered yet leads), then
- * the most unsure.
+ * How much answers about a tag are needed, in [0, 1]. Each reason alone is enough (a noisy-or):
+ * missing evidence (fewer than ENOUGH_CONFIDENT confident items), uncertainty (the share of its
+ * items consensus is unsure about) and disagreement (the share of its items devices disputed).
+ * Every tag nobody answered has need 1, so none of them is preferred: the photo decides.
  */
-export function wantedTags(tags: readonly TagLabels[], askable: ReadonlySet<string> | null): string[] {
-  const unsure = (tag: TagLabels) => (tag.items === 0 ? 1 : 1 - tag.confident / tag.items);
-  return tags
-    .filter((tag) => (askable?.has(tag.tagKey) ?? true) && (tag.confident < ENOUGH_CONFIDENT || unsure(tag) >= UNSURE_SHARE))
-    .sort((a, b) => a.confident - b.confident || unsure(b) - unsure(a) || (a.tagKey < b.tagKey ? -1 : 1))
-    .slice(0, WANTED_TAGS_LIMIT)
-    .map((tag) => tag.tagKey);
+export function tagNeed({ items, confident, disputed }: TagEvidence): number {
+  const missing = Math.max(0, 1 - confident / ENOUGH_CONFIDENT);
+  const unsure = items === 0 ? 0 : 1 - confident / items;
+  const disagreement = items === 0 ? 0 : disputed / items;
+  return 1 - (1 - missing) * (1 - unsure) * (1 - disagreement);
+}
+
+/**
+ * The need of every `askable` tag, as sync answers carry it: the need most tags share (at first 1,
+ * every tag nobody answered yet; on a tie the higher) is sent once as `others`, and up to
+ * MAX_NEED_TAGS tags whose need differs are listed, those differing most first. Needs are rounded
+ * to hundredths: finer steps would not change a question, and make fewer tags share one. With
+ * `askable` null any tag may be asked about, so most tags are ones nobody answered: `others` is 1.
+ */
+export function tagNeeds(tags: readonly TagEvidence[], askable: ReadonlySet<string> | null): TagNeed {
+  const needs = tags
+    .filter((tag) => askable?.has(tag.tagKey) ?? true)
+    .map((tag) => ({ tag: tag.tagKey, need: Math.round(tagNeed(tag) * 100) / 100 }));
+  const others = askable ? mostShared(needs.map(({ need }) => need)) : UNKNOWN_NEED.others;
+  const listed = needs
+    .filter(({ need }) => need !== others)
+    .sort((a, b) => Math.abs(b.need - others) - Math.abs(a.need - others))
+    .slice(0, MAX_NEED_TAGS)
+    .sort((a, b) => b.need - a.need);
+  return { tags: listed, others };
+}
+
+/** The need most tags share, the higher on a tie; with no tags, nothing is known. */
+function mostShared(needs: readonly number[]): number {
+  const counts = new Map<number, number>();
+  for (const need of needs) counts.set(need, (counts.get(need) ?? 0) + 1);
+  let most = UNKNOWN_NEED.others;
+  for (const [need, count] of counts) {
+    const best = counts.get(most) ?? 0;
+    if (count > best || (count === best && need > most)) most = need;
+  }
+  return most;
+}
+
+/** The `wanted` list of sync answers, for apps from before need: the listed tags needed more than the others. */
+export function wantedList(need: TagNeed): string[] {
+  return need.tags.filter((tag) => tag.need > need.others).map((tag) => tag.tag);
+}
+
+/** The need a stored run kept; a run stored before need kept a list of tags, which says nothing about the rest. */
+export function storedNeed(stored: unknown): TagNeed {
+  const parsed = TagNeedSchema.safeParse(stored);
+  return parsed.success ? parsed.data : UNKNOWN_NEED;
 }
 
 /**

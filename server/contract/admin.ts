@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_TAG_TEXT } from './feedback-event.ts';
+import { TagNeedSchema } from './sync.ts';
 import { HeldBackReasonSchema } from './training.ts';
 
 /** The admin API's answers (`/api/v1/admin/...`, admin token): what the dashboard shows. */
@@ -68,7 +69,8 @@ export const AdminConsensusSchema = z.object({
   tags: z.array(AdminTagQualitySchema),
   devices: z.array(AdminDeviceSchema),
   hardExamples: z.array(AdminHardExampleSchema),
-  wantedTags: z.array(z.string()),
+  /** What the latest run needs answers about, as sync answers carry it. */
+  need: TagNeedSchema,
   /** The latest run's held-back rules, for an admin to decide about their devices. */
   alerts: z.array(ConsensusAlertSchema),
 });

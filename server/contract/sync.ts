@@ -34,6 +34,32 @@ export const SyncRequestSchema = z.object({
   events: z.array(z.unknown()).max(MAX_SYNC_EVENTS),
 });
 
+/** Most tags a sync answer lists with their own need; the rest share one number. */
+export const MAX_NEED_TAGS = 100;
+
+const NeedSchema = z.number().min(0).max(1);
+
+/**
+ * How much the server needs answers about each tag, in [0, 1] (1: it has no evidence at all). The
+ * quick question weighs a tag's uncertainty on the photo by it. Most tags share one need (early on,
+ * every tag nobody answered yet), so that need is sent once as `others`, and only the tags whose
+ * need differs are listed.
+ */
+export const TagNeedSchema = z.object({
+  /** Tag keys (vocabulary ids, or `text:` tags) with their need, most needed first. */
+  tags: z.array(z.object({ tag: z.string(), need: NeedSchema })).max(MAX_NEED_TAGS),
+  /** The need of every tag apps may be asked about that `tags` does not list. */
+  others: NeedSchema,
+});
+
+/** Nothing known (no consensus run yet): every tag is needed alike, and the photo alone decides what to ask. */
+export const UNKNOWN_NEED: TagNeed = { tags: [], others: 1 };
+
+/** A tag's need as `need` says: listed, else the others'. */
+export function needOf(need: TagNeed, tag: string): number {
+  return need.tags.find((listed) => listed.tag === tag)?.need ?? need.others;
+}
+
 export const RejectedEventSchema = z.object({
   /** The event's id as sent (may be empty when it had none). */
   id: z.string(),
@@ -50,7 +76,9 @@ export const SyncResponseSchema = z.object({
   rejected: z.array(RejectedEventSchema),
   /** The model bundle apps should be running. */
   model: z.object({ version: z.string().nullable() }),
-  /** Tags (tagKey) the server needs answers about, most wanted first: the app's quick question prefers them. */
+  /** What the server needs answers about: the app's quick question weighs each tag by it. */
+  need: TagNeedSchema,
+  /** For apps from before `need`, which preferred these tags: the listed tags needed more than the others, most first. */
   wanted: z.array(z.string()),
 });
 
@@ -95,6 +123,7 @@ export const HealthSchema = z.object({
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 export type DeviceRegistration = z.infer<typeof DeviceRegistrationSchema>;
 export type SyncRequest = z.infer<typeof SyncRequestSchema>;
+export type TagNeed = z.infer<typeof TagNeedSchema>;
 export type RejectedEvent = z.infer<typeof RejectedEventSchema>;
 export type SyncResponse = z.infer<typeof SyncResponseSchema>;
 export type PhotoUploadResponse = z.infer<typeof PhotoUploadResponseSchema>;

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ConsensusAlert, TagDecision } from '../contract/admin.ts';
 import type { TagRef } from '../contract/feedback-event.ts';
+import { storedNeed } from '../consensus/wanted-tags.ts';
 import { deviceOf, DEVICES_SQL, factsOf, itemOf, type DeviceRow, type FactRow, type ItemRow } from './consensus-rows.ts';
 import type { AdminDeviceStatus, ConsensusStore } from './repository.ts';
 
@@ -66,7 +67,7 @@ export function postgresConsensusStore(pool: pg.Pool): ConsensusStore {
         await client.query({
           name: 'insert-consensus-run',
           text: 'INSERT INTO consensus_runs (at, ms, votes, incremental, wanted_tags, feedback_per_day, alerts) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-          values: [run.at, run.ms, run.votes, run.incremental, JSON.stringify(snapshot.wantedTags), JSON.stringify(snapshot.feedbackPerDay), JSON.stringify(snapshot.alerts)],
+          values: [run.at, run.ms, run.votes, run.incremental, JSON.stringify(snapshot.need), JSON.stringify(snapshot.feedbackPerDay), JSON.stringify(snapshot.alerts)],
         });
         await client.query('COMMIT');
       } catch (error) {
@@ -79,13 +80,13 @@ export function postgresConsensusStore(pool: pg.Pool): ConsensusStore {
 
     async latestConsensusRun() {
       const { rows } = await pool.query<{
-        at: Date; ms: number; votes: number; incremental: boolean; wanted_tags: string[]; feedback_per_day: { day: string; events: number }[]; alerts: ConsensusAlert[];
+        at: Date; ms: number; votes: number; incremental: boolean; wanted_tags: unknown; feedback_per_day: { day: string; events: number }[]; alerts: ConsensusAlert[];
       }>('SELECT at, ms, votes, incremental, wanted_tags, feedback_per_day, alerts FROM consensus_runs ORDER BY id DESC LIMIT 1');
       const row = rows[0];
       if (!row) return null;
       return {
         run: { at: row.at.toISOString(), ms: row.ms, votes: row.votes, incremental: row.incremental },
-        wantedTags: row.wanted_tags,
+        need: storedNeed(row.wanted_tags),
         feedbackPerDay: row.feedback_per_day,
         alerts: row.alerts,
       };

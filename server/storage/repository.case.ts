@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedbackEvent } from '../contract/feedback-event.ts';
+import { UNKNOWN_NEED } from '../contract/sync.ts';
 import type { TrainingRun } from '../contract/training.ts';
 import type { DeviceRecord, Repository } from './repository.ts';
 
@@ -273,7 +274,7 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
         run: run('2026-03-02T10:00:00.000Z', false),
         items: [item(shared, 0.02, true), item(other, 0.95)],
         devices: [estimate(careful.id, 0.8), estimate(banned.id, -0.7, true)],
-        wantedTags: ['coco:cat'],
+        need: { tags: [{ tag: 'coco:cat', need: 0.8 }], others: 1 },
         feedbackPerDay: [{ day: '2026-03-01', events: 20 }],
         alerts: [alert],
       }, 'replace');
@@ -282,7 +283,7 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       expect((await repo.deviceByTokenHash(banned.tokenHash))?.banned).toBe(true);
       expect(await repo.adminDeviceStatuses()).toEqual(new Map([[banned.id, 'banned']]));
       expect(await repo.latestConsensusRun()).toEqual({
-        run: run('2026-03-02T10:00:00.000Z', false), wantedTags: ['coco:cat'], feedbackPerDay: [{ day: '2026-03-01', events: 20 }], alerts: [alert],
+        run: run('2026-03-02T10:00:00.000Z', false), need: { tags: [{ tag: 'coco:cat', need: 0.8 }], others: 1 }, feedbackPerDay: [{ day: '2026-03-01', events: 20 }], alerts: [alert],
       });
       expect(await repo.consensusDevices()).toEqual([
         { ...estimate(careful.id, 0.8), adminStatus: null },
@@ -290,12 +291,12 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       ]);
       expect(await repo.hardItems(10)).toEqual([{ ...item(shared, 0.02, true), shared: true }]);
 
-      await repo.saveConsensus({ run: run('2026-03-02T11:00:00.000Z', true), items: [item(other, 0.5)], devices: [estimate(careful.id, 0.85)], wantedTags: [], feedbackPerDay: [], alerts: [] }, 'update');
+      await repo.saveConsensus({ run: run('2026-03-02T11:00:00.000Z', true), items: [item(other, 0.5)], devices: [estimate(careful.id, 0.85)], need: UNKNOWN_NEED, feedbackPerDay: [], alerts: [] }, 'update');
       expect((await repo.confidentItems(0.9)).map((i) => [i.photoId, i.probability])).toEqual([[shared, 0.02]]);
       expect(await repo.latestConsensusRun()).toMatchObject({ run: { incremental: true }, alerts: [] });
       expect((await repo.consensusDevices()).map((d) => d.deviceId)).toEqual([careful.id]);
 
-      await repo.saveConsensus({ run: run('2026-03-02T12:00:00.000Z', false), items: [], devices: [], wantedTags: [], feedbackPerDay: [], alerts: [] }, 'replace');
+      await repo.saveConsensus({ run: run('2026-03-02T12:00:00.000Z', false), items: [], devices: [], need: UNKNOWN_NEED, feedbackPerDay: [], alerts: [] }, 'replace');
       expect(await repo.confidentItems(0.5)).toEqual([]);
       expect(await repo.hardItems(10)).toEqual([]);
     });

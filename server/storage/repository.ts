@@ -1,7 +1,7 @@
 import type { TrainingRun } from '../contract/training.ts';
 import type { ConsensusRun, TagDecision } from '../contract/admin.ts';
 import type { FeedbackEvent, FeedbackEventType, Verdict } from '../contract/feedback-event.ts';
-import type { AdminStats } from '../contract/sync.ts';
+import type { AdminStats, TagNeed } from '../contract/sync.ts';
 import type { ConsensusAlert, DeviceEstimate, ItemEstimate } from '../consensus/types.ts';
 
 /**
@@ -87,13 +87,14 @@ export interface ConsensusSnapshot {
   /** A full run's items replace all stored items; an incremental run's are the changed ones, upserted. */
   items: ConsensusItem[];
   devices: DeviceEstimate[];
-  wantedTags: string[];
+  /** In consensus_runs.wanted_tags, where runs stored before need kept a list of tags (read back as UNKNOWN_NEED). */
+  need: TagNeed;
   feedbackPerDay: { day: string; events: number }[];
   /** Every rule held back now: the engine judges all devices on every run, incremental or full, so each run's list is whole. */
   alerts: ConsensusAlert[];
 }
 
-export type StoredRun = Pick<ConsensusSnapshot, 'run' | 'wantedTags' | 'feedbackPerDay' | 'alerts'>;
+export type StoredRun = Pick<ConsensusSnapshot, 'run' | 'need' | 'feedbackPerDay' | 'alerts'>;
 
 export interface ConsensusDevice extends DeviceEstimate {
   adminStatus: AdminDeviceStatus | null;

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { TagDecision } from '../contract/admin.ts';
 import type { TagRef } from '../contract/feedback-event.ts';
+import { storedNeed } from '../consensus/wanted-tags.ts';
 import { deviceOf, DEVICES_SQL, factsOf, itemOf, type DeviceRow, type FactRow, type ItemRow } from './consensus-rows.ts';
 import type { AdminDeviceStatus, ConsensusStore } from './repository.ts';
 
@@ -25,7 +26,7 @@ export function sqliteConsensusStore(db: Database.Database): ConsensusStore {
       s.insertDevice.run(d.deviceId, d.sensitivity, d.specificity, d.reliability, d.uncertainty, d.votes, d.quarantine?.reason ?? null, d.quarantine?.evidence ?? null);
     }
     const { run } = snapshot;
-    s.insertRun.run(run.at, run.ms, run.votes, run.incremental ? 1 : 0, JSON.stringify(snapshot.wantedTags), JSON.stringify(snapshot.feedbackPerDay), JSON.stringify(snapshot.alerts));
+    s.insertRun.run(run.at, run.ms, run.votes, run.incremental ? 1 : 0, JSON.stringify(snapshot.need), JSON.stringify(snapshot.feedbackPerDay), JSON.stringify(snapshot.alerts));
   });
 
   return {
@@ -45,7 +46,7 @@ export function sqliteConsensusStore(db: Database.Database): ConsensusStore {
       if (!row) return null;
       return {
         run: { at: row.at, ms: row.ms, votes: row.votes, incremental: row.incremental === 1 },
-        wantedTags: JSON.parse(row.wanted_tags),
+        need: storedNeed(JSON.parse(row.wanted_tags)),
         feedbackPerDay: JSON.parse(row.feedback_per_day),
         alerts: JSON.parse(row.alerts),
       };

@@ -102,7 +102,7 @@ describe.each([
       { id: confirmedJunk.id, code: 'unknown-tag', message: '"imagenet:not-a-class" is not a tag of the model' },
     ]);
     await api.consensus.run({ full: true });
-    expect(await api.consensus.wantedTags()).not.toContain('junk:0001');
+    expect(JSON.stringify(await api.consensus.tagNeed())).not.toContain('junk:0001');
   });
 
   it(`bounds the work one "All correct" causes: at most ${MAX_CONFIRMED_TAGS} tags`, async () => {

@@ -66,15 +66,8 @@ describe('feedback on the result screen', () => {
     expect(second, 'dog.jpg shows a second tag to mark wrong').toBeDefined();
     wrongId = second!.id;
 
-    // A question about a doubtful tag, when there is one, is answered like any verdict.
-    const question = page.getByTestId('quick-question');
-    if (await question.isVisible()) {
-      const asked = (await question.getAttribute('data-tag-id'))!;
-      expect(await question.innerText()).toMatch(/^这是.+吗？/);
-      await question.getByRole('button', { name: '是', exact: true }).click();
-      await question.waitFor({ state: 'detached' });
-      await page.locator(`[data-testid="tag"][data-tag-id="${asked}"][data-verdict="correct"]`).waitFor();
-    }
+    // Nothing on dog.jpg is worth a quick question (test/integration/quick-question.test.ts says why).
+    expect(await page.getByTestId('quick-question').count()).toBe(0);
 
     const wrongRow = tagRow(page, wrongId);
     const wrong = wrongRow.getByRole('button', { name: '错误', exact: true });
@@ -156,6 +149,26 @@ describe('feedback on the result screen', () => {
     // A personal tag is judged like any other.
     await personal.getByRole('button', { name: '正确', exact: true }).click();
     await page.locator('[data-testid="tag"][data-source="personal"][data-verdict="correct"]', { hasText: '金毛' }).waitFor();
+  });
+
+  it('asks at most one quick question, where the answer is worth most: skipped, it asks nothing else; answered, it is a verdict', async () => {
+    const { page } = session;
+    const question = page.getByTestId('quick-question');
+    expect(await choosePhoto(page, join(photosDir, 'scream.jpg'))).toBe('done');
+    expect(await question.count()).toBe(0);
+
+    expect(await choosePhoto(page, join(photosDir, 'kite.jpg'))).toBe('done');
+    expect(await question.getAttribute('data-tag-id')).toBe('coco:surfboard');
+    expect(await question.innerText()).toMatch(/^这是冲浪板吗？/);
+    await question.getByRole('button', { name: '不确定', exact: true }).click();
+    await question.waitFor({ state: 'detached' });
+    expect((await verdicts(page)).filter(([, verdict]) => verdict !== '')).toEqual([]);
+
+    expect(await choosePhoto(page, join(photosDir, 'eagle.jpg'))).toBe('done');
+    expect(await question.getAttribute('data-tag-id')).toBe('imagenet:vulture');
+    await question.getByRole('button', { name: '是', exact: true }).click();
+    await question.waitFor({ state: 'detached' });
+    await page.locator('[data-testid="tag"][data-tag-id="imagenet:vulture"][data-verdict="correct"]').waitFor();
   });
 });
 

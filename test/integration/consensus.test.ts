@@ -4,7 +4,7 @@ import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminConsensusSchema, ConsensusRunSchema, type AdminConsensus } from '../../server/contract/admin.ts';
 import type { FeedbackEvent } from '../../server/contract/feedback-event.ts';
-import { SyncResponseSchema } from '../../server/contract/sync.ts';
+import { needOf, SyncResponseSchema } from '../../server/contract/sync.ts';
 import { createBundleStore } from '../../server/models/bundle-store.ts';
 import { createTestApi, type TestApi } from '../api-app.ts';
 import { bundleDir, repoRoot } from '../env.ts';
@@ -109,19 +109,22 @@ describe('consensus through the admin API', () => {
     expect((await api.app.request(`/api/v1/admin/photos/${sharedPhoto}`)).status).toBe(401);
   });
 
-  it('sends the wanted tags with every sync answer, and runs incrementally on new events', async () => {
-    const carol = await api.register();
-    // A tag few have answered about, and on which the careful ones disagree.
+  it('sends the need per tag with every sync answer, and runs incrementally on new events', async () => {
+    // A tag two careful devices answered on a few photos: needed less than one nobody answered, more than dog and cat.
     const birds = photos.slice(0, 6).map((id, i) => verdict(id, 'coco:bird', i % 2 === 0));
-    const answer = await sync(carol.token, birds);
-    expect(answer.body.wanted).toEqual((await consensus()).wantedTags);
-    expect(answer.body.wanted).not.toContain('coco:bird');
+    const answer = await sync(devices.alice.token, birds);
+    expect(answer.body.need).toEqual((await consensus()).need);
+    expect(needOf(answer.body.need, 'coco:bird')).toBe(1);
+    await sync(devices.bob.token, birds.map((event) => ({ ...event, id: randomUUID() })));
 
     const run = await aggregate();
-    expect(run).toMatchObject({ incremental: true, votes: 3 * 80 + 2 + 6 });
-    const after = await consensus();
-    expect(after.wantedTags).toContain('coco:bird');
-    expect((await sync(carol.token, [])).body.wanted).toEqual(after.wantedTags);
+    expect(run).toMatchObject({ incremental: true, votes: 3 * 80 + 2 + 12 });
+    const { need } = await consensus();
+    expect(need.others).toBe(1);
+    expect(needOf(need, 'coco:bird')).toBeLessThan(1);
+    expect(needOf(need, 'coco:bird')).toBeGreaterThan(Math.max(needOf(need, 'coco:dog'), needOf(need, 'coco:cat')));
+    // Apps from before need prefer nothing: no tag is needed more than those nobody answered.
+    expect((await sync(devices.alice.token, [])).body).toMatchObject({ need, wanted: [] });
   });
 
   it('lets an admin release and ban a device; a banned device cannot sync', async () => {
@@ -146,8 +149,8 @@ describe('consensus through the admin API', () => {
     });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^consensus over 248 votes from 4 devices in \d+ ms\nquarantined: 0\nalerts: 0\nwanted tags: .*coco:bird/);
-    expect(await aggregate()).toMatchObject({ incremental: false, votes: 248 });
+    expect(run.stdout).toMatch(/^consensus over 254 votes from 3 devices in \d+ ms\nquarantined: 0\nalerts: 0\nneed: .*coco:bird 0\.\d+.*, every other tag 1\n/);
+    expect(await aggregate()).toMatchObject({ incremental: false, votes: 254 });
   });
 });
 

@@ -7,6 +7,7 @@ import {
   TagMergeRequestSchema, type AdminConsensus, type AdminDevice, type ConsensusRun, type DeviceStatusChange, type PhotoConsensus, type TagMergeRequest,
 } from '../../contract/admin.ts';
 import { Sha256HexSchema } from '../../contract/feedback-event.ts';
+import { UNKNOWN_NEED } from '../../contract/sync.ts';
 import type { BundleStore } from '../../models/bundle-store.ts';
 import type { PhotoFiles } from '../../storage/photo-files.ts';
 import type { AdminDeviceStatus, ConsensusDevice, Repository } from '../../storage/repository.ts';
@@ -57,7 +58,7 @@ export function adminConsensusRoutes({ repository, photos, bundles, consensus, a
         tags: tagQuality(items, current?.manifest.tags ?? []),
         devices: devices.map(adminDevice),
         hardExamples: hard.map(({ photoId, tagKey, modelScore, probability, shared }) => ({ photoId, tagKey, modelScore: modelScore ?? 0, probability, shared })),
-        wantedTags: latest?.wantedTags ?? [],
+        need: latest?.need ?? UNKNOWN_NEED,
         alerts: latest?.alerts ?? [],
       });
     })

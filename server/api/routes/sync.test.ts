@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verdictEvents } from '../../../bench/sync/events.ts';
 import { createTestApi, type TestApi } from '../../../test/api-app.ts';
-import { MAX_SYNC_EVENTS, type SyncResponse } from '../../contract/sync.ts';
+import { MAX_SYNC_EVENTS, UNKNOWN_NEED, type SyncResponse } from '../../contract/sync.ts';
 
 let api: TestApi;
 beforeEach(async () => {
@@ -24,7 +24,7 @@ describe('POST /api/v1/sync', () => {
     const { token } = await api.register();
     const events = verdictEvents(20);
     const answer = await syncOk(token, events);
-    expect(answer).toEqual({ accepted: events.map((e) => e.id), duplicates: [], rejected: [], model: { version: null }, wanted: [] });
+    expect(answer).toEqual({ accepted: events.map((e) => e.id), duplicates: [], rejected: [], model: { version: null }, need: UNKNOWN_NEED, wanted: [] });
     expect(await stats()).toMatchObject({ devices: 1, events: 20, photos: 0 });
   });
 

@@ -19,7 +19,7 @@ const NOTHING_STORED: StoredEvents = { accepted: [], duplicates: [], conflicts: 
  * are stored in one repository call (one transaction), and the answer says what became of every
  * id, so the device can forget accepted and duplicate ones and never resend rejected ones.
  * More than MAX_SYNC_EVENTS events is a 413, like an oversized body: the device sends fewer.
- * New events schedule a consensus run; the answer carries the latest run's wanted tags.
+ * New events schedule a consensus run; the answer carries the latest run's need per tag.
  */
 export function syncRoutes(repository: Repository, bundles: BundleStore, consensus: ConsensusJob, limiter: RateLimiter, limits: ApiLimits) {
   return new Hono<ApiEnv>().post('/sync', deviceAuth(repository, limiter), limitBody(SYNC_BODY_BYTES), async (c) => {
@@ -29,7 +29,6 @@ export function syncRoutes(repository: Repository, bundles: BundleStore, consens
     const batch = sortBatch(events, current ? new Set(current.manifest.tags.map((tag) => tag.id)) : undefined);
     const stored = batch.valid.length > 0 ? await repository.storeEvents(c.var.deviceId, batch.valid, new Date()) : NOTHING_STORED;
     if (stored.accepted.length > 0) consensus.schedule();
-    const wanted = await consensus.wantedTags();
-    return c.json(syncAnswer(batch, stored, current?.manifest.version ?? null, wanted));
+    return c.json(syncAnswer(batch, stored, current?.manifest.version ?? null, await consensus.tagNeed()));
   });
 }
