@@ -215,7 +215,7 @@ describe('admin dashboard', () => {
       expect(await page.getByTestId('taught-policy').getAttribute('data-policy')).toBe('approval');
       const golden = page.locator('[data-testid="taught-tag"][data-tag-key="text:金毛"]');
       expect(await golden.getAttribute('data-held-back')).toBe('awaiting-approval');
-      expect(await golden.innerText()).toContain('taught by 3 trusted of 3 devices');
+      expect(await golden.innerText()).toContain('taught by 3 trusted of 4 devices');
       for (const button of await golden.getByRole('button').all()) expect((await button.boundingBox())!.height).toBeGreaterThanOrEqual(44);
       await golden.getByTestId('taught-refuse').click();
       await page.locator('[data-testid="taught-tag"][data-tag-key="text:金毛"][data-decision="refused"]').waitFor();
