@@ -1,11 +1,17 @@
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase } from '../../test/postgres.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, startTestPostgres } from '../../test/postgres.ts';
 import { openRepository, StorageError } from './open-repository.ts';
 import { runRepositoryContract } from './repository.case.ts';
 
-// A fresh database for this file on the run's throwaway server (test/global-setup.ts).
-const database = await createTestDatabase(inject('postgresUrl'));
-afterAll(() => database.drop());
+// A server of its own, not the run's shared one (test/global-setup.ts): the event cursor reads only
+// below the oldest transaction running anywhere on the server, and on a busy run other files'
+// transactions held the contract's cursor test back past its timeout.
+const server = await startTestPostgres();
+const database = await createTestDatabase(server.url);
+afterAll(async () => {
+  await database.drop();
+  await server.stop();
+});
 
 runRepositoryContract('PostgreSQL', () => openRepository({ dataDir: '/nonexistent', databaseUrl: database.url }));
 
