@@ -19,6 +19,13 @@ describe('simulateFlywheel', () => {
     expect(report.final.mAP!).toBeGreaterThan(report.base.mAP!);
     expect(report.final.taughtMAP!).toBeGreaterThan(0);
     expect(report.rounds.map((round) => round.round)).toEqual([0, 1, 2]);
+    // Shown tags are scored by precision and recall too, in every summary, with their F1.
+    const { precision, recall, microF1 } = split.rounds.at(-1)!.scores;
+    expect(precision).toBeGreaterThan(0);
+    expect(recall).toBeGreaterThan(0);
+    expect(microF1).toBeCloseTo((2 * precision * recall) / (precision + recall), 9);
+    for (const summary of [report.base, report.final, report.upperBound]) expect(summary.sd).toHaveProperty('recall');
+    expect(report.final.precision).toBe(precision);
   }, 180_000);
 
   it('never publishes the tag a group of fresh devices floods onto every photo', async () => {

@@ -39,12 +39,12 @@ export interface Spread {
   sd: number | null;
 }
 
-export interface SummaryScores {
-  mAP: number | null;
-  taughtMAP: number | null;
-  microF1: number | null;
-  sd: { mAP: number | null; taughtMAP: number | null; microF1: number | null };
-}
+/** What a version is scored by (./flywheel/evaluate.ts), in the order reports list them. */
+const METRICS = ['mAP', 'taughtMAP', 'precision', 'recall', 'microF1'] as const satisfies readonly (keyof Scores)[];
+type Metric = (typeof METRICS)[number];
+
+/** Each metric's mean over the splits, and in `sd` its standard deviation. */
+export type SummaryScores = Record<Metric, number | null> & { sd: Record<Metric, number | null> };
 
 export interface FlywheelReport {
   options: Omit<FlywheelOptions, 'onProgress'>;
@@ -111,11 +111,11 @@ function summariseSplits(splits: SplitReport[], rounds: number): Pick<FlywheelRe
 }
 
 function summarise(scores: readonly (Scores | null)[]): SummaryScores {
-  const of = (metric: keyof Scores) => spread(scores.map((s) => s?.[metric] ?? null));
-  const mAP = of('mAP');
-  const taughtMAP = of('taughtMAP');
-  const microF1 = of('microF1');
-  return { mAP: mAP.mean, taughtMAP: taughtMAP.mean, microF1: microF1.mean, sd: { mAP: mAP.sd, taughtMAP: taughtMAP.sd, microF1: microF1.sd } };
+  const spreads = METRICS.map((metric) => [metric, spread(scores.map((s) => s?.[metric] ?? null))] as const);
+  return {
+    ...(Object.fromEntries(spreads.map(([metric, { mean }]) => [metric, mean])) as Record<Metric, number | null>),
+    sd: Object.fromEntries(spreads.map(([metric, { sd }]) => [metric, sd])) as Record<Metric, number | null>,
+  };
 }
 
 export function spread(values: readonly (number | null)[]): Spread {

@@ -10,7 +10,9 @@ export interface Scores {
   mAP: number;
   /** mAP over the hidden classes with a held-out positive (null: none has one). */
   taughtMAP: number | null;
-  /** Micro-F1 of the shown tags (each tag's threshold from the manifest) over every labelled class. */
+  /** Of the shown tags (each tag's threshold from the manifest), over every labelled class: the share right, the share of present classes shown, and their micro-F1. */
+  precision: number;
+  recall: number;
   microF1: number;
 }
 
@@ -33,9 +35,12 @@ export async function evaluate(model: PhoneModel, photos: readonly BasePhoto[], 
   }
   const { map, ap } = meanAveragePrecision(ranked);
   const taught = classes.filter((c) => c.hidden && ap.has(c.name)).map((c) => ap.get(c.name)!);
+  const { precision, recall, f1 } = precisionRecallF1(counts);
   return {
     mAP: map,
     taughtMAP: taught.length > 0 ? taught.reduce((sum, value) => sum + value, 0) / taught.length : null,
-    microF1: precisionRecallF1(counts).f1,
+    precision,
+    recall,
+    microF1: f1,
   };
 }
