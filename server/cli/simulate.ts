@@ -75,7 +75,7 @@ function parseFlywheelOptions(args: string[]): { json: boolean; options: Flywhee
     data: values.data,
     bundleDir: values.bundle ?? serverPaths().bundleDir,
     seed: whole(values.seed, '--seed', DEFAULT_FLYWHEEL.seed, 0),
-    hide: whole(values.hide, '--hide', DEFAULT_FLYWHEEL.hide, 1),
+    hide: whole(values.hide, '--hide', DEFAULT_FLYWHEEL.hide, 0),
     rounds: whole(values.rounds, '--rounds', DEFAULT_FLYWHEEL.rounds, 1),
     splits: whole(values.splits, '--splits', DEFAULT_FLYWHEEL.splits, 1),
     devices: whole(values.devices, '--devices', DEFAULT_FLYWHEEL.devices, 3),

@@ -26,6 +26,10 @@ describe('simulateFlywheel', () => {
     expect(microF1).toBeCloseTo((2 * precision * recall) / (precision + recall), 9);
     for (const summary of [report.base, report.final, report.upperBound]) expect(summary.sd).toHaveProperty('recall');
     expect(report.final.precision).toBe(precision);
+    // And apart for the classes the base model knows and those people taught: the base model shows no hidden class.
+    expect(report.base.taughtRecall).toBe(0);
+    expect(report.final.taughtRecall!).toBeGreaterThan(0);
+    expect(report.final.baseMicroF1!).toBeGreaterThan(0);
   }, 180_000);
 
   it('never publishes the tag a group of fresh devices floods onto every photo', async () => {

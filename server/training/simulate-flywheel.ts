@@ -40,7 +40,10 @@ export interface Spread {
 }
 
 /** What a version is scored by (./flywheel/evaluate.ts), in the order reports list them. */
-const METRICS = ['mAP', 'taughtMAP', 'precision', 'recall', 'microF1'] as const satisfies readonly (keyof Scores)[];
+const METRICS = [
+  'mAP', 'taughtMAP', 'precision', 'recall', 'microF1',
+  'basePrecision', 'baseRecall', 'baseMicroF1', 'taughtPrecision', 'taughtRecall', 'taughtMicroF1',
+] as const satisfies readonly (keyof Scores)[];
 type Metric = (typeof METRICS)[number];
 
 /** Each metric's mean over the splits, and in `sd` its standard deviation. */
