@@ -12,7 +12,7 @@ import { CONFIDENCE, EVERY_ITEM } from './dataset.ts';
 import { headVocabulary } from './taught-names.ts';
 import type { TagReview } from './tag-review.ts';
 import { taughtTagQueue, type QueuedTag } from './taught-tag-queue.ts';
-import { tagSupport } from './teachers.ts';
+import { tagSupport, type TagSupport } from './teachers.ts';
 import { train, type TrainingInput } from './train.ts';
 
 /** Confident new labels (on tags the head could learn) that make the job train by itself after a consensus run. */
@@ -74,6 +74,7 @@ export function createTrainingJob({ repository, registry, logger, newTags, minNe
   let current: TrainingProgress | null = null;
   const listeners = new Set<(progress: TrainingProgress) => void>();
   let seenConsensus: string | null = null;
+  let supportRead: { key: string; support: Map<string, TagSupport> } | null = null;
   const timer = watchMs === undefined ? null : setInterval(() => void watch().catch((error: unknown) => logger.error({ err: error }, 'training schedule check failed')), watchMs);
   // Looking for work never keeps the process alive.
   timer?.unref();
@@ -154,16 +155,20 @@ export function createTrainingJob({ repository, registry, logger, newTags, minNe
 
   /** The labels training may learn from, who taught each tag and what admins decided: read alike for a run and for the review queue. */
   async function evidence(manifest: Manifest) {
-    const [items, devices, merges, decisions] = await Promise.all([
-      repository.confidentItems(EVERY_ITEM), repository.consensusDevices(), repository.tagMerges(), repository.tagDecisions(),
+    const [items, devices, merges, decisions, latest] = await Promise.all([
+      repository.confidentItems(EVERY_ITEM), repository.consensusDevices(), repository.tagMerges(), repository.tagDecisions(), repository.latestConsensusRun(),
     ]);
     const baseTags = baseTagsOf(manifest);
     // A tag merged into another is that tag from the next consensus run on, never a tag of its own.
     const learnable = items.filter((item) => !merges.has(item.tagKey));
-    const excluded = devices.filter((d) => d.adminStatus === 'banned' || (d.quarantine !== null && d.adminStatus !== 'released'));
-    const support = await tagSupport(repository, learnable, baseTags, new Set(excluded.map((d) => d.deviceId)));
+    const excluded = devices.filter((d) => d.adminStatus === 'banned' || (d.quarantine !== null && d.adminStatus !== 'released')).map((d) => d.deviceId);
+    // tagSupport reads every event: read again only when what it is read under has changed (the
+    // dashboard asks for the queue on every refresh). Events since the latest run wait for the next
+    // run, as their labels do.
+    const key = JSON.stringify([latest?.run.at ?? null, manifest.version, [...merges], excluded]);
+    if (supportRead?.key !== key) supportRead = { key, support: await tagSupport(repository, learnable, baseTags, new Set(excluded)) };
     const review: TagReview = { policy: newTags, decisions, merges };
-    return { learnable, baseTags, excluded: excluded.length, support, review };
+    return { learnable, baseTags, excluded: excluded.length, support: supportRead.support, review };
   }
 
   /** The current version's head and its tags' thresholds, or null when it has none. */
