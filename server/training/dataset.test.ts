@@ -76,11 +76,12 @@ describe('chooseHeadTags', () => {
     const tags = ['text:金毛', 'text:独角兽', 'text:自说自话', 'text:旧'];
     const items = tags.flatMap((tag) => [...trainPhotos.slice(0, 6), heldOutPhotos[0]].map((id) => item(id, tag, 0.95)));
     const witnessed = new Set([heldOutPhotos[0]]);
+    const everyPhoto = new Set(items.map((i) => i.photoId));
     const support = new Map([
-      ['text:金毛', { trusted: 3, all: 3, witnessedPhotos: witnessed }],
-      ['text:独角兽', { trusted: 2, all: 2, witnessedPhotos: witnessed }],
+      ['text:金毛', { trusted: 3, all: 3, witnessedPhotos: witnessed, vouchedPhotos: everyPhoto }],
+      ['text:独角兽', { trusted: 2, all: 2, witnessedPhotos: witnessed, vouchedPhotos: everyPhoto }],
       // Its held-out positive was named only by its own teachers.
-      ['text:自说自话', { trusted: 5, all: 5, witnessedPhotos: new Set<string>() }],
+      ['text:自说自话', { trusted: 5, all: 5, witnessedPhotos: new Set<string>(), vouchedPhotos: everyPhoto }],
     ]);
     expect(chooseHeadTags(items, new Set(), ['text:旧'], support, AUTOMATIC_REVIEW)).toEqual({
       tags: ['text:旧', 'text:金毛'],
@@ -93,7 +94,8 @@ describe('chooseHeadTags', () => {
     const tags = ['text:金毛', 'text:独角兽', 'text:7-eleven 0800 123 456', 'text:旧', 'text:spam'];
     const heldOutPhoto = Array.from({ length: 40 }, (_, i) => `h${i}`).find((id) => splitOf(id) === 'heldOut')!;
     const items = [...tags.flatMap((tag) => trainPhotos.slice(0, 6).map((id) => item(id, tag, 0.95))), item(heldOutPhoto, 'text:金毛', 0.95)];
-    const backing = (trusted: number) => ({ trusted, all: trusted, witnessedPhotos: new Set([heldOutPhoto]) });
+    const everyPhoto = new Set(items.map((i) => i.photoId));
+    const backing = (trusted: number) => ({ trusted, all: trusted, witnessedPhotos: new Set([heldOutPhoto]), vouchedPhotos: everyPhoto });
     const support = new Map([['text:金毛', backing(3)], ['text:独角兽', backing(1)], ['text:7-eleven 0800 123 456', backing(1)]]);
     const review: TagReview = {
       policy: 'approval',

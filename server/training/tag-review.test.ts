@@ -36,8 +36,8 @@ describe('the review queue', () => {
       items,
       modelTags: new Set(['coco:dog', 'text:learned']),
       support: new Map([
-        ['text:风筝', { trusted: 3, all: 5, witnessedPhotos: new Set(['p2']) }],
-        ['text:visit shop.example', { trusted: 0, all: 12, witnessedPhotos: new Set<string>() }],
+        ['text:风筝', { trusted: 3, all: 5, witnessedPhotos: new Set(['p2']), vouchedPhotos: new Set<string>() }],
+        ['text:visit shop.example', { trusted: 0, all: 12, witnessedPhotos: new Set<string>(), vouchedPhotos: new Set<string>() }],
       ]),
       review: { policy: 'approval', decisions: new Map([['text:风筝', 'approved']]), merges: new Map([['text:old name', 'text:风筝']]) },
     });

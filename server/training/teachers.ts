@@ -6,7 +6,9 @@ import { splitOf } from './split.ts';
  * trust. A device earns it by agreeing with confident consensus on tags the base models know
  * (MIN_AGREED answers), where many devices answer and a lone one cannot make its own consensus; a
  * group of fresh devices that only pushes a name of its own has agreed with nobody on anything,
- * however many photos it floods. Training learns a new tag only from MIN_TEACHERS such devices that
+ * however many photos it floods. A new tag's positive counts in training only on photos a trusted
+ * device named it on (an untrusted device's name alone, a junk add or an attack, is no positive),
+ * and training learns a new tag only from MIN_TEACHERS such devices that
  * named it on train photos, and only when MIN_WITNESSED held-out photos where consensus says it is
  * there were named by a trusted device that taught it on no train photo (./dataset.ts
  * chooseHeadTags): the gate then never judges a first version only on labels from the devices whose
@@ -16,6 +18,8 @@ import { splitOf } from './split.ts';
 
 /** Answers agreeing with confident consensus on base tags that make a device trusted. */
 export const MIN_AGREED = 5;
+/** Share of those answers that must agree: a device that contradicts consensus as often as not earns nothing by volume. */
+export const MIN_AGREEMENT = 0.7;
 /** Trusted devices that must have said a new tag is present on train photos before training learns it. */
 export const MIN_TEACHERS = 3;
 /** Held-out positives of a new tag that a trusted device other than its teachers must have named. */
@@ -31,6 +35,8 @@ export interface TagSupport {
   /** Devices that named it on any photo, trusted or not. */
   all: number;
   witnessedPhotos: ReadonlySet<string>;
+  /** Photos, in either split, a trusted device named it on: the only positives training takes for it (./dataset.ts vouchedItems). */
+  vouchedPhotos: ReadonlySet<string>;
 }
 
 /**
@@ -49,9 +55,10 @@ export async function tagSupport(
     if (item.probability >= CONFIDENT) consensus.set(`${item.photoId}\n${item.tagKey}`, true);
     else if (item.probability <= 1 - CONFIDENT) consensus.set(`${item.photoId}\n${item.tagKey}`, false);
   }
-  const agreed = new Map<string, number>();
-  /** Per new tag: who named it on train photos, and who named it on each held-out photo. */
-  const named = new Map<string, { train: Set<string>; heldOut: Map<string, Set<string>> }>();
+  /** Per device: answers on confidently settled base tags, and how many of them agreed. */
+  const record = new Map<string, { agreed: number; answered: number }>();
+  /** Per new tag: who named it on train photos, and who named it on each photo. */
+  const named = new Map<string, { train: Set<string>; namers: Map<string, Set<string>> }>();
   let cursor: string | null = null;
   for (;;) {
     const page = await repository.eventsAfter(cursor, PAGE);
@@ -61,24 +68,34 @@ export async function tagSupport(
       const present = event.type !== 'tag-verdict' || event.verdict === 'correct';
       for (const tagKey of event.tagKeys) {
         if (baseTags.has(tagKey)) {
-          if (consensus.get(`${event.photoId}\n${tagKey}`) === present) agreed.set(event.deviceId, (agreed.get(event.deviceId) ?? 0) + 1);
+          const settled = consensus.get(`${event.photoId}\n${tagKey}`);
+          if (settled === undefined) continue;
+          const device = record.get(event.deviceId) ?? { agreed: 0, answered: 0 };
+          record.set(event.deviceId, device);
+          device.answered++;
+          if (settled === present) device.agreed++;
         } else if (present) {
-          const tag = named.get(tagKey) ?? { train: new Set<string>(), heldOut: new Map<string, Set<string>>() };
+          const tag = named.get(tagKey) ?? { train: new Set<string>(), namers: new Map<string, Set<string>>() };
           named.set(tagKey, tag);
+          tag.namers.set(event.photoId, (tag.namers.get(event.photoId) ?? new Set<string>()).add(event.deviceId));
           if (splitOf(event.photoId) === 'train') tag.train.add(event.deviceId);
-          else tag.heldOut.set(event.photoId, (tag.heldOut.get(event.photoId) ?? new Set<string>()).add(event.deviceId));
         }
       }
     }
     if (page.events.length < PAGE) break;
   }
-  const trusted = (device: string) => !excluded.has(device) && (agreed.get(device) ?? 0) >= MIN_AGREED;
+  const trusted = (deviceId: string) => {
+    const device = record.get(deviceId);
+    return !excluded.has(deviceId) && device !== undefined && device.agreed >= MIN_AGREED && device.agreed >= MIN_AGREEMENT * device.answered;
+  };
   return new Map(
-    [...named].map(([tagKey, { train, heldOut }]) => {
-      const witnessed = (devices: Set<string>) => [...devices].some((device) => trusted(device) && !train.has(device));
-      const witnessedPhotos = new Set([...heldOut].filter(([, devices]) => witnessed(devices)).map(([photoId]) => photoId));
-      const all = new Set([...train, ...[...heldOut.values()].flatMap((devices) => [...devices])]).size;
-      return [tagKey, { trusted: [...train].filter(trusted).length, all, witnessedPhotos }];
+    [...named].map(([tagKey, { train, namers }]) => {
+      const namedBy = (photoId: string, counts: (device: string) => boolean) => [...namers.get(photoId)!].some((device) => trusted(device) && counts(device));
+      const photos = [...namers.keys()];
+      const witnessedPhotos = new Set(photos.filter((photoId) => splitOf(photoId) === 'heldOut' && namedBy(photoId, (device) => !train.has(device))));
+      const vouchedPhotos = new Set(photos.filter((photoId) => namedBy(photoId, () => true)));
+      const all = new Set([...namers.values()].flatMap((devices) => [...devices])).size;
+      return [tagKey, { trusted: [...train].filter(trusted).length, all, witnessedPhotos, vouchedPhotos }];
     }),
   );
 }

@@ -17,7 +17,8 @@ function consensus(samples: number): { items: ConsensusItem[]; embeddings: Photo
 const input = (overrides: Partial<TrainingInput> = {}): TrainingInput => {
   const data = consensus(300);
   // Three trusted teachers each, and every held-out photo named by someone else too.
-  const backing = { trusted: 3, all: 3, witnessedPhotos: new Set(data.embeddings.map((e) => e.photoId)) };
+  const everyPhoto = new Set(data.embeddings.map((e) => e.photoId));
+  const backing = { trusted: 3, all: 3, witnessedPhotos: everyPhoto, vouchedPhotos: everyPhoto };
   return {
     ...data,
     dims: 16,
@@ -49,11 +50,19 @@ describe('train', () => {
     const backed = await train(input());
     expect(backed.decision.reasons).toContainEqual(expect.stringMatching(/^text:tag0: (\d+) of \1 held-out positives named by a trusted device that did not teach it \(≥ 1\)$/));
     const support = new Map(backed.data.tags.map((tag) => [tag, input().support!.get(tag)!]));
-    support.set('text:tag1', { trusted: 3, all: 3, witnessedPhotos: new Set<string>() });
+    support.set('text:tag1', { ...support.get('text:tag1')!, witnessedPhotos: new Set<string>() });
     const alone = await train(input({ support }));
     expect(alone.data.heldBack).toEqual([{ tag: 'text:tag1', reason: 'unwitnessed' }]);
     expect(alone.head!.tags).toEqual(['text:tag0']);
     expect(alone.decision.reasons).toContainEqual(expect.stringMatching(/^text:tag1: 0 of [1-9]\d* held-out positives? named by a trusted device that did not teach it \(< 1\), held back$/));
+  });
+
+  it('takes no positive of a new tag that only untrusted devices named: an attacker\'s adds alone teach nothing', async () => {
+    const support = new Map(input().support!);
+    support.set('text:tag1', { ...support.get('text:tag1')!, vouchedPhotos: new Set<string>() });
+    const outcome = await train(input({ support }));
+    expect(outcome.data.tags).toEqual(['text:tag0']);
+    expect(outcome.head!.tags).toEqual(['text:tag0']);
   });
 
   it('refuses a candidate no better than the head already published', async () => {

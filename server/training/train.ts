@@ -1,7 +1,7 @@
 import type { ModelMetrics, TrainingData, TrainingProgress } from '../contract/training.ts';
 import type { ConsensusItem, PhotoEmbedding } from '../storage/repository.ts';
 import { calibrateThresholds } from './calibrate.ts';
-import { buildTrainingSet, chooseHeadTags, isPositive, MIN_POSITIVES, type BuiltTrainingSet, type HeadTags } from './dataset.ts';
+import { buildTrainingSet, chooseHeadTags, isPositive, MIN_POSITIVES, vouchedItems, type BuiltTrainingSet, type HeadTags } from './dataset.ts';
 import { GATE_DEFAULTS, gate, witnessReasons } from './gate.ts';
 import type { TagReview } from './tag-review.ts';
 import { scoreRows } from './linear-kernels.ts';
@@ -52,7 +52,7 @@ export async function train(input: TrainingInput): Promise<TrainingOutcome> {
   const { options = {}, current } = input;
   const currentTags = current?.head.tags ?? [];
   const { tags, heldBack, witnessed } = chooseHeadTags(input.items, input.baseTags, currentTags, input.support, input.review, options.minPositives ?? MIN_POSITIVES);
-  const built = buildTrainingSet({ items: input.items, embeddings: input.embeddings, tags, dims: input.dims });
+  const built = buildTrainingSet({ items: vouchedItems(input.items, input.baseTags, input.support), embeddings: input.embeddings, tags, dims: input.dims });
   const { set } = built;
   const trainRows = rowsOf(set, 'train');
   const heldOutRows = rowsOf(set, 'heldOut');

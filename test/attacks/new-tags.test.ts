@@ -123,13 +123,14 @@ describe.each([
       return { need: needOf(answer.need, 'text:风筝'), named: named.includes('风筝') };
     };
 
-    // Each of these has split votes and few confident labels: were it askable, it would be needed most.
+    // Each of these has split votes and few confident labels: were it askable, it would be needed.
     // coco:dog, the one vocabulary tag, has enough confident answers (need 0, shared by every tag not
     // listed); 金毛 and "cat tree" wait for approval.
     expect(await kite()).toEqual({ need: 0, named: false });
 
+    // Approved, it is askable: its few answers, each a device alone on its photo, leave it needed.
     await decide('text:风筝', 'approve');
-    expect((await kite()).need).toBe(1);
+    expect((await kite()).need).toBeGreaterThan(0.5);
     await decide('text:风筝', 'refuse');
     expect(await kite()).toEqual({ need: 0, named: false });
   });
