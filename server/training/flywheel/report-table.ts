@@ -72,10 +72,11 @@ export function formatFlywheelSweep(reports: readonly FlywheelReport[]): string 
     ]),
   ];
   const attacked = reports.slice(1).map((report) => {
-    const mAP = first.final.mAP !== null && report.final.mAP !== null ? first.final.mAP - report.final.mAP : null;
-    const taught = first.final.taughtMAP !== null && report.final.taughtMAP !== null ? first.final.taughtMAP - report.final.taughtMAP : null;
-    const met = mAP !== null && taught !== null && mAP <= UNDER_ATTACK.mAP && taught <= UNDER_ATTACK.taughtMAP;
-    return `${met ? 'met    ' : 'not met'}  ${percent(report.options.adversarial)} adversarial: final mAP ${mAP === null ? 'n/a' : mAP.toFixed(3)} and taught mAP ${taught === null ? 'n/a' : taught.toFixed(3)} below ${percent(options.adversarial)} (targets ≤ ${UNDER_ATTACK.mAP} and ≤ ${UNDER_ATTACK.taughtMAP})`;
+    const { mAP, taughtMAP } = report.final;
+    const { mAP: cleanMAP, taughtMAP: cleanTaught } = first.final;
+    const met = mAP !== null && taughtMAP !== null && cleanMAP !== null && cleanTaught !== null &&
+      cleanMAP - mAP <= UNDER_ATTACK.mAP && cleanTaught - taughtMAP <= UNDER_ATTACK.taughtMAP;
+    return `${met ? 'met    ' : 'not met'}  ${percent(report.options.adversarial)} adversarial: final mAP ${delta(mAP, cleanMAP)} and taught mAP ${delta(taughtMAP, cleanTaught)} against ${percent(options.adversarial)} (targets ≥ −${UNDER_ATTACK.mAP} and ≥ −${UNDER_ATTACK.taughtMAP})`;
   });
   return [
     `flywheel sweep: ${first.photos} photos, ${options.splits} split(s), seed ${options.seed}, ${options.devices} devices, ${options.rounds} rounds, ${options.hide} hidden classes; mean ± sd over splits; Δ against ${percent(options.adversarial)} adversarial`,
