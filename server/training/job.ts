@@ -166,7 +166,7 @@ export function createTrainingJob({ repository, registry, logger, newTags, minNe
     // dashboard asks for the queue on every refresh). Events since the latest run wait for the next
     // run, as their labels do.
     const key = JSON.stringify([latest?.run.at ?? null, manifest.version, [...merges], excluded]);
-    if (supportRead?.key !== key) supportRead = { key, support: await tagSupport(repository, learnable, baseTags, new Set(excluded)) };
+    if (supportRead?.key !== key) supportRead = { key, support: await tagSupport(repository, learnable, baseTags, new Set(excluded), merges) };
     const review: TagReview = { policy: newTags, decisions, merges };
     return { learnable, baseTags, excluded: excluded.length, support: supportRead.support, review };
   }

@@ -41,13 +41,15 @@ export interface TagSupport {
 
 /**
  * Per taught tag (a key outside `baseTags`), its support. `excluded`: devices consensus
- * quarantined or an admin banned, never trusted.
+ * quarantined or an admin banned, never trusted. `merges`: a name an admin merged into another
+ * (renamed) counts as that one, as consensus counts it.
  */
 export async function tagSupport(
   repository: Repository,
   items: readonly ConsensusItem[],
   baseTags: ReadonlySet<string>,
   excluded: ReadonlySet<string>,
+  merges: ReadonlyMap<string, string>,
 ): Promise<Map<string, TagSupport>> {
   const consensus = new Map<string, boolean>();
   for (const item of items) {
@@ -66,7 +68,8 @@ export async function tagSupport(
     for (const event of page.events) {
       if (event.type === 'feedback-retracted' || event.type === 'text-corrected') continue;
       const present = event.type !== 'tag-verdict' || event.verdict === 'correct';
-      for (const tagKey of event.tagKeys) {
+      for (const sent of event.tagKeys) {
+        const tagKey = merges.get(sent) ?? sent;
         if (baseTags.has(tagKey)) {
           const settled = consensus.get(`${event.photoId}\n${tagKey}`);
           if (settled === undefined) continue;
