@@ -125,14 +125,14 @@ export class AppState {
       ]);
       if (!photo || !recognition) throw Object.assign(new Error(`Photo ${photoId} is not in the store`), { code: 'storage-unavailable' });
       if (ticket !== this.#latest) return;
-      const { model, provider, tags, embedding, timings } = recognition;
+      const { model, provider, tags, embedding, baseScores, timings } = recognition;
       const image = photo.image ?? photo.thumbnail;
       const text = await this.#text(photoId, photo.image, model);
       if (ticket !== this.#latest) return;
       this.#show(
         this.#session({
           url: image ? URL.createObjectURL(image) : '',
-          recognition: { model, provider, width: photo.width, height: photo.height, tags, embedding, timings },
+          recognition: { model, provider, width: photo.width, height: photo.height, tags, embedding, baseScores: baseScores ?? {}, timings },
           photoId,
           feedback,
           text,

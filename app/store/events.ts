@@ -10,6 +10,8 @@ export interface EventContext {
   /** Version of the model bundle whose result was judged. */
   model: string;
   embedding: Float32Array | null;
+  /** The base models' scores on the photo, sent with the embedding (none in records from before they were kept). */
+  baseScores?: Record<string, number> | null;
 }
 
 /** Base64 of the embedding as little-endian float32, whatever the platform's byte order. */
@@ -32,7 +34,7 @@ function wireFields(act: FeedbackAct) {
 export function actEvent(act: FeedbackAct, context: EventContext): FeedbackEvent {
   // A text correction teaches reading, not tags: the photo's embedding would be dead weight.
   const embedding = context.embedding && act.type !== 'text-corrected'
-    ? { embedding: encodeEmbedding(context.embedding), dims: context.embedding.length }
+    ? { embedding: encodeEmbedding(context.embedding), dims: context.embedding.length, ...(context.baseScores && { baseScores: context.baseScores }) }
     : {};
   return FeedbackEventSchema.parse({
     ...wireFields(act),

@@ -65,6 +65,7 @@ export function recognition(
     provider: 'wasm',
     tags,
     embedding: Float32Array.from({ length: 8 }, (_, i) => i / 8 - 0.5),
+    baseScores: { 'coco:dog': 0.9, 'coco:cat': 0.9 },
     timings: { decode: 1, preprocess: 1, detector: 1, classifier: 1, postprocess: 1, total: 5 },
     ...fields,
   };

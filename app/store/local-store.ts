@@ -46,6 +46,8 @@ export interface RecognitionRecord {
   /** Every tag the models listed (shown or not) plus personal suggestions, best first. */
   tags: Tag[];
   embedding: Float32Array | null;
+  /** The base models' scores before corrections; absent in records from before they were kept. */
+  baseScores?: Record<string, number>;
   timings: StageTimings;
   createdAt: number;
 }

@@ -34,6 +34,8 @@ describe('recordFeedback', () => {
     const event = FeedbackEventSchema.parse(record.event);
     expect(event).toMatchObject({ id: record.id, photoId: photo.id, model: 'test-model-2', type: 'tag-verdict', verdict: 'wrong', dims: 8 });
     expect(decodeEmbedding(event.embedding!)).toEqual(Array.from(recognition([]).embedding!));
+    // With it, what the base models said: training corrects their tags against it.
+    expect(event.baseScores).toEqual({ 'coco:dog': 0.9, 'coco:cat': 0.9 });
   });
 
   it("sends a photo's embedding once: later acts on it go without, unless the one that carried it was undone before it left", async () => {

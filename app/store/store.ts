@@ -104,7 +104,8 @@ export function createLocalStore(db: WanwuDatabase, env: StoreEnv = {}): LocalSt
           const recognition = await latestRecognition(act.photoId);
           if (!recognition) throw new Error(`No recognition of photo ${act.photoId} to give feedback on`);
           const carried = await embeddingQueued(act.photoId, recognition.model);
-          const event = actEvent(act, { id, at, model: recognition.model, embedding: carried ? null : recognition.embedding });
+          const embedding = carried ? null : recognition.embedding;
+          const event = actEvent(act, { id, at, model: recognition.model, embedding, baseScores: recognition.baseScores ?? null });
           const record: FeedbackRecord = { id, photoId: act.photoId, event, undone: false };
           if (act.type === 'tag-added' && act.names) record.names = act.names;
           await db.feedback.add(record);

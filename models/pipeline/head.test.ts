@@ -8,7 +8,7 @@ import { encodeHead, HEAD_INPUT, HEAD_OUTPUT } from '../head/encode-head.ts';
 import type { TagHead } from '../head/head.ts';
 import type { InferenceBackend } from './backend.ts';
 import { RecognitionError } from './errors.ts';
-import { headTags } from './head.ts';
+import { runHead } from './head.ts';
 import { MANIFEST_FILE, parseManifest, type HeadEntry, type Manifest } from './manifest.ts';
 import { createRecognizer } from './recognize.ts';
 
@@ -79,6 +79,23 @@ describe('the trained head in recognition', () => {
     expect(result.tags.filter((tag) => tag.source !== 'head')).toEqual(base.tags);
   });
 
+  it('corrects a base tag it has a column for: its score and boxes move by the head\'s log-odds, and the base score is kept', async () => {
+    const base = await recognizeWith(manifest, files, dogPhoto);
+    const dog = base.tags.find((tag) => tag.id === 'coco:dog')!;
+    const { bundle, bundleFiles } = withHead(headAlong(base.embedding!, 'coco:dog', 'coco:cat'));
+    const result = await recognizeWith(bundle, bundleFiles, dogPhoto);
+
+    const moved = (score: number) => 1 / (1 + Math.exp(-(Math.log(score / (1 - score)) + 4)));
+    const corrected = result.tags.find((tag) => tag.id === 'coco:dog')!;
+    expect(corrected).toMatchObject({ source: 'detector', baseScore: dog.score, shown: true });
+    expect(corrected.score).toBeCloseTo(moved(dog.score), 4);
+    expect(corrected.boxes![0].score).toBeCloseTo(moved(dog.boxes![0].score), 4);
+    // What travels for training is what the base models said.
+    expect(result.baseScores['coco:dog']).toBeCloseTo(dog.score, 3);
+    expect(result.tags.find((tag) => tag.id === 'coco:cat')).toBeUndefined();
+    expect(result.tags.filter((tag) => tag.id !== 'coco:dog')).toEqual(base.tags.filter((tag) => tag.id !== 'coco:dog'));
+  });
+
   it('fails the whole bundle when its head cannot be loaded, releasing what it had loaded', async () => {
     const open = new Set<object>();
     const counting: InferenceBackend = {
@@ -101,19 +118,19 @@ describe('the trained head in recognition', () => {
   });
 });
 
-describe('headTags', () => {
+describe('runHead', () => {
   const head = headAlong(Float32Array.of(1, 2, 2), 'text:测试', 'text:不会');
   const entry: HeadEntry = { kind: 'head', file: 'head.onnx', input: HEAD_INPUT, inputDims: 3, outputs: { scores: HEAD_OUTPUT }, classes: head.tags };
 
   it('lists the tags scoring at least minScore, with source head', async () => {
     const session = await backend.createSession(encodeHead(head));
     try {
-      const tags = await headTags(entry, session, Float32Array.of(1, 2, 2), 0.01);
-      expect(tags.map(({ id, source, boxes }) => ({ id, source, boxes }))).toEqual([
+      const { learned } = await runHead(entry, session, Float32Array.of(1, 2, 2), new Set(), 0.01);
+      expect(learned.map(({ id, source, boxes }) => ({ id, source, boxes }))).toEqual([
         { id: 'text:测试', source: 'head', boxes: [] },
         { id: 'text:不会', source: 'head', boxes: [] },
       ]);
-      expect((await headTags(entry, session, Float32Array.of(1, 2, 2), 0.5)).map((tag) => tag.id)).toEqual(['text:测试']);
+      expect((await runHead(entry, session, Float32Array.of(1, 2, 2), new Set(), 0.5)).learned.map((tag) => tag.id)).toEqual(['text:测试']);
     } finally {
       await session.release();
     }
@@ -122,7 +139,7 @@ describe('headTags', () => {
   it('refuses an embedding of another width, naming both', async () => {
     const session = await backend.createSession(encodeHead(head));
     try {
-      const refused = headTags(entry, session, new Float32Array(480), 0.5);
+      const refused = runHead(entry, session, new Float32Array(480), new Set(), 0.5);
       await expect(refused).rejects.toBeInstanceOf(RecognitionError);
       await expect(refused).rejects.toThrow(/reads 3-d embeddings, the detector gave 480-d/);
     } finally {

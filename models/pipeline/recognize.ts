@@ -3,7 +3,9 @@ import { softmax, topK } from './classifier.ts';
 import { decodeDetections, nmsPerClass } from './detector.ts';
 import { RecognitionError } from './errors.ts';
 import { orientedSize } from './exif.ts';
-import { headTags } from './head.ts';
+import { BASE_SCORE_FLOOR } from '../../server/contract/feedback-event.ts';
+import { applyCorrections, baseScoresOf } from './corrections.ts';
+import { runHead } from './head.ts';
 import { decodePixels, imageToTensor, inputFrame, readImageInfo, type ImageDecoder } from './image.ts';
 import type { ClassifierEntry, DetectorEntry, HeadEntry, Manifest, ModelEntry } from './manifest.ts';
 import { runModel } from './run-model.ts';
@@ -60,8 +62,9 @@ export async function createRecognizer(options: RecognizerOptions): Promise<Reco
   const head = headEntry && (await load(headEntry));
   const queue = oneAtATime();
 
-  // Decoding at the lowest threshold (or the caller's lower minScore) loses no tag that could be listed.
+  // Listing down to the lowest threshold (or the caller's lower minScore) loses no tag that could be shown.
   const lowestThreshold = Math.min(...manifest.tags.map((tag) => tag.threshold));
+  const baseTags = new Set([detectorEntry, classifierEntry].flatMap((entry) => entry?.classes ?? []));
 
   async function recognizeNow(bytes: Uint8Array, { minScore }: RecognizeOptions): Promise<Recognition> {
     const t0 = now();
@@ -76,12 +79,13 @@ export async function createRecognizer(options: RecognizerOptions): Promise<Reco
     const t3 = now();
     const cutoff = Math.min(minScore ?? 1, lowestThreshold);
     const logits = classifier && classifierInput && (await runModel(classifier.entry, classifier.session, classifierInput));
-    const learned = head ? await headTags(head.entry, head.session, embedding, cutoff) : [];
+    const fromHead = head ? await runHead(head.entry, head.session, embedding, baseTags, cutoff) : { learned: [], shifts: new Map<string, number>() };
     const t4 = now();
     const photo = orientedSize(info.width, info.height, info.orientation);
-    const scored = detectorTags(detector.entry, detected, photo, cutoff);
-    if (classifier && logits) scored.push(...classifierTags(classifier.entry, logits, cutoff));
-    const tags = mergeTags([...scored, ...learned], vocabulary, minScore);
+    // Down to the floor training reads: the base scores travel with the embedding, and a correction may lift a low one.
+    const base = detectorTags(detector.entry, detected, photo, BASE_SCORE_FLOOR);
+    if (classifier && logits) base.push(...classifierTags(classifier.entry, logits, BASE_SCORE_FLOOR));
+    const tags = mergeTags([...applyCorrections(base, fromHead.shifts, cutoff), ...fromHead.learned].filter((tag) => tag.score >= cutoff), vocabulary, minScore);
     const t5 = now();
     const timings = {
       decode: t1 - t0,
@@ -91,7 +95,7 @@ export async function createRecognizer(options: RecognizerOptions): Promise<Reco
       postprocess: t5 - t4,
       total: t5 - t0,
     };
-    return { model: manifest.version, provider: backend.provider, ...photo, tags, embedding, timings };
+    return { model: manifest.version, provider: backend.provider, ...photo, tags, embedding, baseScores: baseScoresOf(base), timings };
   }
 
   return {

@@ -16,6 +16,8 @@ export interface ScoredTag {
   score: number;
   source: TagSource;
   boxes: Box[];
+  /** A base tag a correction moved (./corrections.ts): what the base model said. */
+  baseScore?: number;
 }
 
 /** The vocabulary of a manifest; refuses a bundle whose models output a tag it does not name. */
@@ -84,13 +86,13 @@ export function mergeTags(scored: readonly ScoredTag[], vocabulary: Vocabulary, 
     }
   }
   const tags: Tag[] = [];
-  for (const { id, score, source, boxes } of best.values()) {
+  for (const { id, score, source, boxes, baseScore } of best.values()) {
     const { en, zh, threshold } = vocabulary.get(id)!;
     const shown = score >= threshold;
     if (minScore === undefined ? !shown : score < minScore) continue;
     const cutoff = shown ? threshold : minScore!;
     const kept = boxes.filter((box) => box.score >= cutoff);
-    tags.push({ id, en, zh, score, source, shown, ...(kept.length > 0 && { boxes: kept }) });
+    tags.push({ id, en, zh, score, source, shown, ...(kept.length > 0 && { boxes: kept }), ...(baseScore !== undefined && { baseScore }) });
   }
   return tags.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -22,6 +22,8 @@ export interface Tag {
   /** The score passes this tag's threshold from the manifest. */
   shown: boolean;
   boxes?: Box[];
+  /** Set when feedback from everyone corrected this base tag (models/pipeline/corrections.ts): the base model's own score. */
+  baseScore?: number;
 }
 
 /** Milliseconds spent per stage of one recognition. */
@@ -49,5 +51,7 @@ export interface Recognition {
    * The head reads all of it; on-device memory compares the average (app/learning/personal-memory.ts).
    */
   embedding: Float32Array | null;
+  /** The base models' scores before corrections (tag id → score ≥ BASE_SCORE_FLOOR): sent with the embedding for training. */
+  baseScores: Record<string, number>;
   timings: StageTimings;
 }

@@ -46,3 +46,20 @@ describe('an event embedding', () => {
     expect(problem({ dims: 1 })).toEqual(['embedding: embedding and dims are sent together']);
   });
 });
+
+describe('the base scores an event carries', () => {
+  const embedded = { embedding: embeddingOf([1]), dims: 1 };
+
+  it('are accepted with the embedding, as model tag ids and scores in [0, 1]', () => {
+    expect(problem({ ...embedded, baseScores: { 'coco:dog': 0.43, 'imagenet:golden-retriever': 0.01 } })).toBeNull();
+  });
+
+  it('are refused without the embedding, beyond MAX_BASE_SCORES, or with a key or score no model gives', () => {
+    expect(problem({ baseScores: { 'coco:dog': 0.43 } })).toEqual(['baseScores: baseScores are sent with the embedding']);
+    const many = Object.fromEntries(Array.from({ length: 129 }, (_, i) => [`coco:t${i}`, 0.5]));
+    expect(problem({ ...embedded, baseScores: many })).toEqual(['baseScores: at most 128 scores']);
+    expect(problem({ ...embedded, baseScores: { 'text:金毛': 0.5 } })).toHaveLength(1);
+    expect(problem({ ...embedded, baseScores: { 'coco:dog\u0000': 0.5 } })).toHaveLength(1);
+    expect(problem({ ...embedded, baseScores: { 'coco:dog': 1.5 } })).toHaveLength(1);
+  });
+});

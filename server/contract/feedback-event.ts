@@ -26,6 +26,19 @@ export const VerdictSchema = z.enum(['correct', 'wrong']);
 /** Where the judged tag came from: a model (the head: tags it learned from feedback), the device's own memory, a quick question, or the person. */
 export const TagOriginSchema = z.enum(['detector', 'classifier', 'head', 'personal', 'question', 'user']);
 
+/**
+ * Most base-model scores one event may carry: the detector's and the classifier's tags on the photo
+ * scoring at least BASE_SCORE_FLOOR (the classifier lists its top few dozen), so a few dozen at most.
+ */
+export const MAX_BASE_SCORES = 128;
+/**
+ * Lowest base score phones list and send: below it a tag counts as scored this (models/pipeline/corrections.ts),
+ * on the phone and in training alike.
+ */
+export const BASE_SCORE_FLOOR = 0.01;
+/** A vocabulary tag id as models name them (`coco:dog`, `imagenet:golden-retriever`). */
+const ModelTagIdSchema = z.string().regex(/^[a-z0-9]+:[a-z0-9._-]{1,80}$/, 'expected a model tag id such as coco:dog');
+
 const EventBase = {
   /** Made by the client (UUIDv7, so ids sort by time); the server stores each id at most once. */
   id: z.uuid(),
@@ -37,6 +50,11 @@ const EventBase = {
   embedding: z.string().max(MAX_EMBEDDING_BASE64).optional(),
   /** Floats in `embedding`; sent with it, never alone. */
   dims: z.number().int().positive().max(MAX_EMBEDDING_DIMS).optional(),
+  /**
+   * The base models' own scores on the photo (tag id → score, those at least BASE_SCORE_FLOOR), sent
+   * with the embedding: what training learns corrections of the base tags against.
+   */
+  baseScores: z.record(ModelTagIdSchema, z.number().min(0).max(1)).optional(),
 };
 
 export const TagVerdictEventSchema = z.strictObject({
@@ -150,7 +168,11 @@ export const FeedbackEventSchema = z
     for (const [path, text] of stringsOf(rest)) {
       if (UNSTORABLE_TEXT.test(text)) rejection('unstorable-text', path, 'contains a NUL character or half of a surrogate pair, which cannot be stored');
     }
-    const { embedding, dims } = event;
+    const { embedding, dims, baseScores } = event;
+    if (baseScores !== undefined && embedding === undefined) context.addIssue({ code: 'custom', path: ['baseScores'], message: 'baseScores are sent with the embedding' });
+    if (baseScores !== undefined && Object.keys(baseScores).length > MAX_BASE_SCORES) {
+      context.addIssue({ code: 'custom', path: ['baseScores'], message: `at most ${MAX_BASE_SCORES} scores` });
+    }
     if (embedding === undefined && dims === undefined) return;
     if (embedding === undefined || dims === undefined) {
       context.addIssue({ code: 'custom', path: [embedding === undefined ? 'embedding' : 'dims'], message: 'embedding and dims are sent together' });

@@ -29,9 +29,11 @@ export const TrainingDataSchema = z.object({
   /** Photos left out: no embedding, or one of another width than the head's input. */
   withoutEmbedding: z.number().int(),
   excludedDevices: z.number().int(),
-  /** Tags the candidate head learns (tag keys), and of them the ones no earlier model had. */
+  /** Tags the candidate head learns (tag keys), and of them the taught ones no earlier model had. */
   tags: z.array(z.string()),
   newTags: z.array(z.string()),
+  /** Of `tags`, the base models' tags it corrects from feedback; empty in runs recorded before corrections. */
+  corrected: z.array(z.string()).default([]),
   /**
    * New taught tags with enough photos that were not learned: the name advertises (a web or email
    * address, a phone number or contact handle), too few trusted devices taught it, or none but its
@@ -40,11 +42,18 @@ export const TrainingDataSchema = z.object({
   heldBack: z.array(z.object({ tag: z.string(), reason: HeldBackReasonSchema })).default([]),
 });
 
-/** AP per tag key (null: no positive in the held-out photos, so no AP). */
+/** How one tag's shown/hidden decisions did on the held-out photos. */
+export const TagDecisionsSchema = z.object({ precision: z.number(), recall: z.number(), f1: z.number() });
+
+/**
+ * AP per tag key (null: no positive in the held-out photos, so no AP), and per tag with a positive
+ * the precision, recall and F1 of showing it at its threshold (absent in runs recorded before).
+ */
 export const ModelMetricsSchema = z.object({
   mAP: z.number(),
   microF1: z.number(),
   perTagAP: z.record(z.string(), z.number().nullable()),
+  perTagShown: z.record(z.string(), TagDecisionsSchema).optional(),
 });
 
 /** The gate's verdict in words a person can check: each reason names the rule and the numbers. */

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { TrainingRun } from '../contract/training.ts';
 import type { PhotoEmbedding, TrainingStore } from './repository.ts';
-import { decodeEmbedding, modelVersionOf, type ModelVersionRow } from './training-rows.ts';
+import { baseScoresOf, decodeEmbedding, modelVersionOf, type ModelVersionRow } from './training-rows.ts';
 
 /** Photos whose embeddings one statement reads: the base64 strings of one chunk are all that is held at once. */
 const EMBEDDING_CHUNK = 2000;
@@ -20,14 +20,15 @@ export function postgresTrainingStore(pool: pg.Pool): TrainingStore {
       const embeddings: PhotoEmbedding[] = [];
       for (let start = 0; start < newest.length; start += EMBEDDING_CHUNK) {
         const chunk = newest.slice(start, start + EMBEDDING_CHUNK);
-        const { rows } = await pool.query<{ id: string; embedding: string }>({
+        const { rows } = await pool.query<{ id: string; embedding: string; base_scores: Record<string, number> | null }>({
           name: 'event-embeddings',
-          text: "SELECT id, payload->>'embedding' AS embedding FROM events WHERE id = ANY($1::text[])",
+          text: "SELECT id, payload->>'embedding' AS embedding, payload->'baseScores' AS base_scores FROM events WHERE id = ANY($1::text[])",
           values: [chunk.map((row) => row.id)],
         });
-        const byId = new Map(rows.map((row) => [row.id, row.embedding]));
+        const byId = new Map(rows.map((row) => [row.id, row]));
         for (const { photo_id: photoId, id } of chunk) {
-          embeddings.push({ photoId, embedding: decodeEmbedding(byId.get(id)!) });
+          const row = byId.get(id)!;
+          embeddings.push({ photoId, embedding: decodeEmbedding(row.embedding), baseScores: baseScoresOf(row.base_scores) });
         }
       }
       return embeddings;

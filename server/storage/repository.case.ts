@@ -323,12 +323,14 @@ export function runRepositoryContract(name: string, open: () => Promise<Reposito
       const floats = (seed: number) => Float32Array.from({ length: 960 }, (_, d) => (d % 2 ? -1 : 1) * (seed + d) * 1.0e-7 * 3 ** (d % 20));
       // Stored newest first: "newest" is the time the act was made, not the order it arrived in.
       await repo.storeEvents(a.id, [embeddingEvent(p1, 3, null), embeddingEvent(p2, 2, floats(4)), embeddingEvent(p4, 1, null)], new Date());
-      await repo.storeEvents(b.id, [embeddingEvent(p1, 2, floats(2)), embeddingEvent(p1, 1, floats(1))], new Date());
+      await repo.storeEvents(b.id, [embeddingEvent(p1, 2, floats(2), { 'coco:dog': 0.43 }), embeddingEvent(p1, 1, floats(1))], new Date());
       await repo.storeEvents(banned.id, [embeddingEvent(p2, 3, floats(3)), embeddingEvent(p3, 1, floats(5))], new Date());
       await repo.setAdminDeviceStatus(banned.id, 'banned');
       const mine = new Set([p1, p2, p3, p4]);
       const found = (await repo.photoEmbeddings()).filter((e) => mine.has(e.photoId));
       expect(new Map(found.map((e) => [e.photoId, e.embedding]))).toEqual(new Map([[p1, floats(2)], [p2, floats(4)]]));
+      // The base scores sent with that embedding come with it; none from an app that sent none.
+      expect(new Map(found.map((e) => [e.photoId, e.baseScores]))).toEqual(new Map([[p1, { 'coco:dog': 0.43 }], [p2, null]]));
 
       // Released again, its newer embedding counts.
       await repo.setAdminDeviceStatus(banned.id, 'released');
@@ -420,10 +422,10 @@ function events(count: number, { varied = false } = {}): FeedbackEvent[] {
 }
 
 /** A tag-added event about `photoId` made `minutes` after a fixed time, with this embedding or none. */
-function embeddingEvent(photoId: string, minutes: number, embedding: Float32Array | null): FeedbackEvent {
+function embeddingEvent(photoId: string, minutes: number, embedding: Float32Array | null, baseScores?: Record<string, number>): FeedbackEvent {
   return {
     id: randomUUID(), type: 'tag-added', photoId, model: 'v1-test', tag: { text: 'leash' },
     at: new Date(Date.parse('2026-04-01T09:00:00.000Z') + minutes * 60_000).toISOString(),
-    ...(embedding && { embedding: Buffer.from(embedding.buffer).toString('base64'), dims: embedding.length }),
+    ...(embedding && { embedding: Buffer.from(embedding.buffer).toString('base64'), dims: embedding.length, ...(baseScores && { baseScores }) }),
   };
 }

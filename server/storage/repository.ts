@@ -141,6 +141,8 @@ export interface ConsensusStore {
 export interface PhotoEmbedding {
   photoId: string;
   embedding: Float32Array;
+  /** The base models' scores sent with that embedding (tag id → score), or null from apps that sent none. */
+  baseScores: Readonly<Record<string, number>> | null;
 }
 
 /** A published model version: its manifest exactly as served, and where it came from. */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { TrainingRun } from '../contract/training.ts';
 import type { PhotoEmbedding, TrainingStore } from './repository.ts';
-import { decodeEmbedding, modelVersionOf, type ModelVersionRow } from './training-rows.ts';
+import { baseScoresOf, decodeEmbedding, modelVersionOf, type ModelVersionRow } from './training-rows.ts';
 
 /** The training side of the SQLite repository (step 3, ./training-migration.ts). */
 export function sqliteTrainingStore(db: Database.Database): TrainingStore {
@@ -12,8 +12,8 @@ export function sqliteTrainingStore(db: Database.Database): TrainingStore {
     async photoEmbeddings() {
       const embeddings: PhotoEmbedding[] = [];
       // Streamed row by row: only one base64 string is held at a time.
-      for (const [photoId, base64] of statements().photoEmbeddings.raw().iterate() as Iterable<[string, string]>) {
-        embeddings.push({ photoId, embedding: decodeEmbedding(base64) });
+      for (const [photoId, base64, baseScores] of statements().photoEmbeddings.raw().iterate() as Iterable<[string, string, string | null]>) {
+        embeddings.push({ photoId, embedding: decodeEmbedding(base64), baseScores: baseScoresOf(baseScores) });
       }
       return embeddings;
     },
@@ -49,7 +49,7 @@ function prepare(db: Database.Database) {
     // The newest event per photo is picked by rowid first; only the winners' payloads are read
     // again for their embedding, which kept the sort free of ~5 kB payloads (3× faster).
     photoEmbeddings: db.prepare(
-      `SELECT w.photo_id, json_extract(e.payload, '$.embedding')
+      `SELECT w.photo_id, json_extract(e.payload, '$.embedding'), json_extract(e.payload, '$.baseScores')
        FROM (SELECT photo_id, rowid AS event, row_number() OVER (PARTITION BY photo_id ORDER BY at DESC, id DESC) AS n
              FROM events
              WHERE json_extract(payload, '$.dims') IS NOT NULL

@@ -13,6 +13,12 @@ export function decodeEmbedding(base64: string): Float32Array {
   return floats;
 }
 
+/** An event's `baseScores` as the database hands them back: JSON text (SQLite), an object (PostgreSQL) or nothing. */
+export function baseScoresOf(stored: string | Record<string, number> | null | undefined): Record<string, number> | null {
+  if (stored === null || stored === undefined) return null;
+  return typeof stored === 'string' ? (JSON.parse(stored) as Record<string, number>) : stored;
+}
+
 export interface ModelVersionRow {
   version: string;
   manifest: string;

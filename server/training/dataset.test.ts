@@ -12,7 +12,7 @@ const item = (photoId: string, tagKey: string, probability: number, hard = false
   hard,
   modelScore: null,
 });
-const embedding = (photoId: string, dims = 2) => ({ photoId, embedding: new Float32Array(dims).fill(1) });
+const embedding = (photoId: string, dims = 2, baseScores: Record<string, number> | null = null) => ({ photoId, embedding: new Float32Array(dims).fill(1), baseScores });
 
 describe('buildTrainingSet', () => {
   const tags = ['text:金毛', 'text:猫'];
@@ -28,6 +28,7 @@ describe('buildTrainingSet', () => {
     embeddings: [embedding('a'), embedding('b'), embedding('c'), embedding('d', 3), embedding('e')],
     tags,
     dims: 2,
+    baseTags: new Set(['dog']),
   });
   const cell = (photo: string, tag: string) => {
     const i = built.set.photoIds.indexOf(photo) * tags.length + tags.indexOf(tag);
@@ -51,24 +52,43 @@ describe('buildTrainingSet', () => {
     expect(cell('a', 'text:猫')).toEqual({ target: 0, weight: expect.closeTo(WEAK_NEGATIVE_WEIGHT, 6) });
     expect(cell('b', 'text:金毛')).toEqual({ target: 0, weight: 0 });
   });
+
+  it('gives a base tag\'s column the base log-odds as its offset, floored, and no label on photos sent without base scores', () => {
+    const corrections = buildTrainingSet({
+      items: [item('a', 'coco:dog', 0.9), item('b', 'coco:dog', 0.1), item('c', 'coco:dog', 0.9)],
+      embeddings: [embedding('a', 2, { 'coco:dog': 0.8 }), embedding('b', 2, {}), embedding('c')],
+      tags: ['coco:dog', 'text:金毛'],
+      dims: 2,
+      baseTags: new Set(['coco:dog']),
+    }).set;
+    expect(corrections.corrects).toEqual([true, false]);
+    expect([...corrections.offset]).toEqual([expect.closeTo(Math.log(0.8 / 0.2), 5), 0, expect.closeTo(Math.log(0.01 / 0.99), 5), 0, 0, 0]);
+    expect([...corrections.weight].filter((_, i) => i % 2 === 0)).toEqual([expect.closeTo(0.8, 5), expect.closeTo(0.8, 5), 0]);
+  });
 });
 
 describe('chooseHeadTags', () => {
   const trainPhotos = Array.from({ length: 40 }, (_, i) => `p${i}`).filter((id) => splitOf(id) === 'train');
 
-  it('learns taught tags with enough train positives, never base tags, and keeps the current head tags', () => {
+  it('learns taught tags with enough train positives, corrects base tags labelled enough each way, and keeps the current head tags', () => {
     const items = [
       ...trainPhotos.slice(0, 2).map((id) => item(id, 'text:金毛', 0.9)),
       ...trainPhotos.slice(0, 1).map((id) => item(id, 'text:猫', 0.9)),
       ...trainPhotos.slice(0, 5).map((id) => item(id, 'dog', 0.9)),
       ...trainPhotos.slice(0, 5).map((id) => item(id, 'text:不', 0.1)),
+      // Five photos with a cat and five without: a correction can be judged. The dog is never denied.
+      ...trainPhotos.slice(0, 10).map((id, i) => item(id, 'cat', i < 5 ? 0.9 : 0.1)),
     ];
-    expect(chooseHeadTags(items, new Set(['dog']), ['text:旧'], null, AUTOMATIC_REVIEW)).toEqual({ tags: ['text:旧', 'text:金毛'], heldBack: [], witnessed: [] });
+    expect(chooseHeadTags(items, new Set(['dog', 'cat']), ['text:旧'], null, AUTOMATIC_REVIEW)).toEqual({
+      tags: ['cat', 'text:旧', 'text:金毛'], corrected: ['cat'], heldBack: [], witnessed: [],
+    });
   });
 
   it('holds back a taught tag whose name advertises, however many photos it has', () => {
     const items = ['text:visit evil.example now', 'text:金毛'].flatMap((tag) => trainPhotos.slice(0, 6).map((id) => item(id, tag, 0.95)));
-    expect(chooseHeadTags(items, new Set(), [], null, AUTOMATIC_REVIEW)).toEqual({ tags: ['text:金毛'], heldBack: [{ tag: 'text:visit evil.example now', reason: 'web-address' }], witnessed: [] });
+    expect(chooseHeadTags(items, new Set(), [], null, AUTOMATIC_REVIEW)).toEqual({
+      tags: ['text:金毛'], corrected: [], heldBack: [{ tag: 'text:visit evil.example now', reason: 'web-address' }], witnessed: [],
+    });
   });
 
   it('learns a new tag only when three trusted devices taught it and another backs a held-out positive, and keeps a tag the head already has', () => {
@@ -85,6 +105,7 @@ describe('chooseHeadTags', () => {
     ]);
     expect(chooseHeadTags(items, new Set(), ['text:旧'], support, AUTOMATIC_REVIEW)).toEqual({
       tags: ['text:旧', 'text:金毛'],
+      corrected: [],
       heldBack: [{ tag: 'text:独角兽', reason: 'few-teachers' }, { tag: 'text:自说自话', reason: 'unwitnessed' }],
       witnessed: [{ tag: 'text:自说自话', photos: 0, of: 1 }, { tag: 'text:金毛', photos: 1, of: 1 }],
     });
@@ -104,6 +125,7 @@ describe('chooseHeadTags', () => {
     };
     expect(chooseHeadTags(items, new Set(), ['text:旧', 'text:spam'], support, review)).toEqual({
       tags: ['text:7-eleven 0800 123 456', 'text:spam', 'text:独角兽'],
+      corrected: [],
       // 金毛 passed every automatic check: under approval it still waits.
       heldBack: [{ tag: 'text:旧', reason: 'refused' }, { tag: 'text:金毛', reason: 'awaiting-approval' }],
       witnessed: [{ tag: 'text:金毛', photos: 1, of: 1 }],

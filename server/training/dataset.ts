@@ -1,4 +1,5 @@
 import type { HeldBackReason } from '../contract/training.ts';
+import { flooredBaseScore, logit } from '../../models/pipeline/corrections.ts';
 import type { ConsensusItem, PhotoEmbedding } from '../storage/repository.ts';
 import { splitOf } from './split.ts';
 import { heldBackBy, removedByAdmin, type TagBacking, type TagReview } from './tag-review.ts';
@@ -44,10 +45,16 @@ export interface TrainingSetInput {
   embeddings: readonly PhotoEmbedding[];
   tags: readonly string[];
   dims: number;
+  /** Tags the base models output: a column of one of these is a correction of its base score. */
+  baseTags: ReadonlySet<string>;
 }
 
-/** One row per photo with a label and an embedding, in photo id order. */
-export function buildTrainingSet({ items, embeddings, tags, dims }: TrainingSetInput): BuiltTrainingSet {
+/**
+ * One row per photo with a label and an embedding, in photo id order. A correction column's offset
+ * is the photo's base log-odds (models/pipeline/corrections.ts); a photo sent without base scores
+ * (an older app) has no label there.
+ */
+export function buildTrainingSet({ items, embeddings, tags, dims, baseTags }: TrainingSetInput): BuiltTrainingSet {
   const column = new Map(tags.map((tag, index) => [tag, index]));
   const byPhoto = new Map<string, ConsensusItem[]>();
   for (const item of items) {
@@ -56,16 +63,19 @@ export function buildTrainingSet({ items, embeddings, tags, dims }: TrainingSetI
     if (list) list.push(item);
     else byPhoto.set(item.photoId, [item]);
   }
-  const embeddingOf = new Map(embeddings.map((e) => [e.photoId, e.embedding]));
-  const photoIds = [...byPhoto.keys()].filter((id) => embeddingOf.get(id)?.length === dims).sort();
+  const embeddingOf = new Map(embeddings.map((e) => [e.photoId, e]));
+  const photoIds = [...byPhoto.keys()].filter((id) => embeddingOf.get(id)?.embedding.length === dims).sort();
   const n = photoIds.length;
   const x = new Float32Array(n * dims);
   const target = new Float32Array(n * tags.length);
   const weight = new Float32Array(n * tags.length);
+  const corrects = tags.map((tag) => baseTags.has(tag));
+  const offset = new Float32Array(n * tags.length);
   let labels = 0;
   let hardExamples = 0;
   photoIds.forEach((photoId, row) => {
-    x.set(embeddingOf.get(photoId)!, row * dims);
+    const { embedding, baseScores } = embeddingOf.get(photoId)!;
+    x.set(embedding, row * dims);
     const photoItems = byPhoto.get(photoId)!;
     if (photoItems.some((item) => isPositive(item.probability))) weight.fill(WEAK_NEGATIVE_WEIGHT, row * tags.length, (row + 1) * tags.length);
     for (const item of photoItems) {
@@ -76,9 +86,14 @@ export function buildTrainingSet({ items, embeddings, tags, dims }: TrainingSetI
       if (isConfident(item)) labels++;
       if (item.hard) hardExamples++;
     }
+    tags.forEach((tag, t) => {
+      if (!corrects[t]) return;
+      if (baseScores) offset[row * tags.length + t] = logit(flooredBaseScore(baseScores[tag]));
+      else weight[row * tags.length + t] = 0;
+    });
   });
   return {
-    set: { dims, tags: [...tags], photoIds, split: photoIds.map(splitOf), x, target, weight },
+    set: { dims, tags: [...tags], corrects, photoIds, split: photoIds.map(splitOf), x, target, weight, offset },
     labels,
     hardExamples,
     withoutEmbedding: byPhoto.size - n,
@@ -98,9 +113,17 @@ export function vouchedItems(items: readonly ConsensusItem[], baseTags: Readonly
   return items.filter((item) => baseTags.has(item.tagKey) || !isPositive(item.probability) || support.get(item.tagKey)?.vouchedPhotos.has(item.photoId) === true);
 }
 
+/**
+ * A base tag is corrected once consensus labels this many of its train photos each way: fewer, and
+ * the gate's held-out photos could not tell a correction from noise.
+ */
+export const MIN_CORRECTION_LABELS = { positives: 5, negatives: 5 } as const;
+
 export interface HeadTags {
-  /** Sorted tag keys. */
+  /** Sorted tag keys: the head's own tags and the base tags it corrects. */
   tags: string[];
+  /** Of `tags`, the base tags it corrects. */
+  corrected: string[];
   /** New tags that had the positives but were not learned, and why. */
   heldBack: { tag: string; reason: HeldBackReason }[];
   /** New tags with enough teachers: of their held-out positives, how many a trusted device other than their teachers named (./teachers.ts). */
@@ -114,7 +137,8 @@ export interface HeadTags {
  * by a trusted device that did not teach it, the
  * admin's decision or its absence; `support` per tag from ./teachers.ts, null when the labels are
  * true ones, not the crowd's), plus every tag the current head has (so none is dropped) except
- * those an admin refused or merged into another.
+ * those an admin refused or merged into another, plus the base tags it corrects: those with
+ * MIN_CORRECTION_LABELS, and those the current head corrects.
  */
 export function chooseHeadTags(
   items: readonly ConsensusItem[],
@@ -147,11 +171,34 @@ export function chooseHeadTags(
     if (reason) heldBack.push({ tag, reason });
     return reason === null && photos.train.size >= minPositives;
   });
+  const corrected = [...new Set([...correctableTags(items, baseTags), ...kept.filter((tag) => baseTags.has(tag))])].sort();
   return {
-    tags: [...new Set([...learnable.map(([tag]) => tag), ...kept])].sort(),
+    tags: [...new Set([...learnable.map(([tag]) => tag), ...kept, ...corrected])].sort(),
+    corrected,
     heldBack: heldBack.sort((a, b) => a.tag.localeCompare(b.tag)),
     witnessed: witnessed.sort((a, b) => a.tag.localeCompare(b.tag)),
   };
+}
+
+/**
+ * Base tags with MIN_CORRECTION_LABELS train photos consensus says show them and as many judged
+ * photos it says do not (a negative, or a photo with a positive for another tag: whoever looked
+ * at it named what is there, as the weak negatives of buildTrainingSet count it).
+ */
+function correctableTags(items: readonly ConsensusItem[], baseTags: ReadonlySet<string>): string[] {
+  const judged = new Set<string>();
+  const positives = new Map<string, number>();
+  const negatives = new Map<string, number>();
+  for (const item of items) {
+    if (splitOf(item.photoId) !== 'train' || labelWeight(item.probability) === 0) continue;
+    if (isPositive(item.probability)) judged.add(item.photoId);
+    if (!baseTags.has(item.tagKey)) continue;
+    const counts = isPositive(item.probability) ? positives : negatives;
+    counts.set(item.tagKey, (counts.get(item.tagKey) ?? 0) + 1);
+  }
+  return [...positives]
+    .filter(([tag, count]) => count >= MIN_CORRECTION_LABELS.positives && Math.max(negatives.get(tag) ?? 0, judged.size - count) >= MIN_CORRECTION_LABELS.negatives)
+    .map(([tag]) => tag);
 }
 
 /** Per new tag (outside `baseTags`), its positive photos in each split. */

@@ -136,7 +136,7 @@ export function createTrainingJob({ repository, registry, logger, newTags, minNe
     if (!bundle) throw new Error('There is no model bundle to train from: build one with `npm run models`');
     const { manifest } = bundle;
     const [{ learnable, baseTags, excluded, support, review }, embeddings] = await Promise.all([evidence(manifest), repository.photoEmbeddings()]);
-    await repository.setSetting(LABELS_SEEN, String(countLearnable(learnable, baseTags)));
+    await repository.setSetting(LABELS_SEEN, String(countLearnable(learnable)));
     const currentHead = await headOf(manifest);
     return {
       manifest,
@@ -145,6 +145,7 @@ export function createTrainingJob({ repository, registry, logger, newTags, minNe
         embeddings,
         dims: currentHead?.head.dims ?? commonWidth(embeddings),
         baseTags,
+        baseThresholds: new Map(manifest.tags.filter((tag) => baseTags.has(tag.id)).map((tag) => [tag.id, tag.threshold])),
         current: currentHead,
         excludedDevices: excluded,
         support,
@@ -190,7 +191,7 @@ export function createTrainingJob({ repository, registry, logger, newTags, minNe
     const bundle = await registry.current();
     if (!bundle) return;
     const [items, merges, seen] = await Promise.all([repository.confidentItems(CONFIDENCE), repository.tagMerges(), repository.setting(LABELS_SEEN)]);
-    const learnable = countLearnable(items.filter((item) => !merges.has(item.tagKey)), baseTagsOf(bundle.manifest));
+    const learnable = countLearnable(items.filter((item) => !merges.has(item.tagKey)));
     if (learnable - Number(seen ?? 0) >= minNewLabels) start('schedule');
   }
 
@@ -226,9 +227,9 @@ function baseTagsOf(manifest: Manifest): Set<string> {
   return new Set(manifest.models.flatMap((model) => (model.kind === 'head' ? [] : model.classes)));
 }
 
-/** Labels the head could learn from: confident ones on tags the base models do not output. */
-function countLearnable(items: readonly ConsensusItem[], baseTags: ReadonlySet<string>): number {
-  return items.filter((item) => !baseTags.has(item.tagKey)).length;
+/** Labels the head could learn from: confident ones on any tag (a new one, or a base tag it may correct). */
+function countLearnable(items: readonly ConsensusItem[]): number {
+  return items.length;
 }
 
 /** Without a head yet, the embedding width most photos were sent with (apps on older bundles may send another). */

@@ -26,32 +26,34 @@ function model(name: string, nodes: OnnxNode[], inputs: OnnxValueInfo[], outputs
   return encodeModel({ irVersion: IR_VERSION, opset: OPSET, producer: 'wanwu-training', graph: { name, nodes, initializers, inputs, outputs } });
 }
 
-/** sigmoid(x·w + b): batch × tags. */
+/** sigmoid(x·w + b + offset): batch × tags. */
 function scoreGraph(batch: number, dims: number, tags: number): Uint8Array {
   return model(
     'scores',
-    [node('Gemm', ['x', 'w', 'b'], 'logits'), node('Sigmoid', ['logits'], 'scores')],
-    [f32('x', [batch, dims]), f32('w', [dims, tags]), f32('b', [tags])],
+    [node('Gemm', ['x', 'w', 'b'], 'own'), node('Add', ['own', 'offset'], 'logits'), node('Sigmoid', ['logits'], 'scores')],
+    [f32('x', [batch, dims]), f32('w', [dims, tags]), f32('b', [tags]), f32('offset', [batch, tags])],
     [f32('scores', [batch, tags])],
   );
 }
 
 /**
- * The weighted logistic loss's gradient pieces: g = weight ⊙ (sigmoid(x·w + b) − target), then
- * xᵀ·g (dims × tags) and the column sums of g (tags).
+ * The weighted logistic loss's gradient pieces: g = weight ⊙ (sigmoid(x·w + b + offset) − target),
+ * then xᵀ·g (dims × tags) and the column sums of g (tags). The offset is a correction column's base
+ * log-odds (./dataset.ts), 0 elsewhere.
  */
 function gradientGraph(batch: number, dims: number, tags: number): Uint8Array {
   return model(
     'gradient',
     [
-      node('Gemm', ['x', 'w', 'b'], 'logits'),
+      node('Gemm', ['x', 'w', 'b'], 'own'),
+      node('Add', ['own', 'offset'], 'logits'),
       node('Sigmoid', ['logits'], 'scores'),
       node('Sub', ['scores', 'target'], 'error'),
       node('Mul', ['error', 'weight'], 'g'),
       node('Gemm', ['x', 'g'], 'xg', [{ name: 'transA', kind: 'int', value: 1 }]),
       node('ReduceSum', ['g', BATCH_AXIS.name], 'gsum', [{ name: 'keepdims', kind: 'int', value: 0 }]),
     ],
-    [f32('x', [batch, dims]), f32('w', [dims, tags]), f32('b', [tags]), f32('target', [batch, tags]), f32('weight', [batch, tags])],
+    [f32('x', [batch, dims]), f32('w', [dims, tags]), f32('b', [tags]), f32('target', [batch, tags]), f32('weight', [batch, tags]), f32('offset', [batch, tags])],
     [f32('xg', [dims, tags]), f32('gsum', [tags])],
     [BATCH_AXIS],
   );
@@ -61,8 +63,8 @@ const backend = createNodeBackend();
 
 export interface GradientKernel {
   readonly batch: number;
-  /** x: batch × dims, w: dims × tags, b: tags, target and weight: batch × tags. */
-  run(x: Float32Array, w: Float32Array, b: Float32Array, target: Float32Array, weight: Float32Array): Promise<{ xg: Float32Array; gsum: Float32Array }>;
+  /** x: batch × dims, w: dims × tags, b: tags, target, weight and offset: batch × tags. */
+  run(x: Float32Array, w: Float32Array, b: Float32Array, target: Float32Array, weight: Float32Array, offset: Float32Array): Promise<{ xg: Float32Array; gsum: Float32Array }>;
   release(): Promise<void>;
 }
 
@@ -70,13 +72,14 @@ export async function createGradientKernel(batch: number, dims: number, tags: nu
   const session = await backend.createSession(gradientGraph(batch, dims, tags));
   return {
     batch,
-    async run(x, w, b, target, weight) {
+    async run(x, w, b, target, weight, offset) {
       const out = await session.run({
         x: { data: x, dims: [batch, dims] },
         w: { data: w, dims: [dims, tags] },
         b: { data: b, dims: [tags] },
         target: { data: target, dims: [batch, tags] },
         weight: { data: weight, dims: [batch, tags] },
+        offset: { data: offset, dims: [batch, tags] },
       });
       return { xg: out.xg.data, gsum: out.gsum.data };
     },
@@ -86,8 +89,11 @@ export async function createGradientKernel(batch: number, dims: number, tags: nu
 
 const SCORE_BATCH = 4096;
 
-/** A head's scores for some rows of a row-major sample matrix: rows.length × head.tags.length. */
-export async function scoreRows(head: TagHead, x: Float32Array, rows: readonly number[]): Promise<Float32Array> {
+/**
+ * A head's scores for some rows of a row-major sample matrix: rows.length × head.tags.length.
+ * `offset` (rows.length × head.tags.length, in the order of `rows`): log-odds added per cell, or none.
+ */
+export async function scoreRows(head: TagHead, x: Float32Array, rows: readonly number[], offset: Float32Array | null = null): Promise<Float32Array> {
   const { dims } = head;
   const tags = head.tags.length;
   const out = new Float32Array(rows.length * tags);
@@ -98,10 +104,13 @@ export async function scoreRows(head: TagHead, x: Float32Array, rows: readonly n
     const w = { data: head.weights, dims: [dims, tags] };
     const b = { data: head.bias, dims: [tags] };
     const xb = new Float32Array(batch * dims);
+    const ob = new Float32Array(batch * tags);
     for (let start = 0; start < rows.length; start += batch) {
       const count = Math.min(batch, rows.length - start);
       gatherRows(x, dims, rows, start, count, xb);
-      const { scores } = await session.run({ x: { data: xb, dims: [batch, dims] }, w, b });
+      if (offset) ob.set(offset.subarray(start * tags, (start + count) * tags));
+      ob.fill(0, offset ? count * tags : 0);
+      const { scores } = await session.run({ x: { data: xb, dims: [batch, dims] }, w, b, offset: { data: ob, dims: [batch, tags] } });
       out.set(scores.data.subarray(0, count * tags), start * tags);
     }
     return out;

@@ -61,11 +61,13 @@ describe('evaluateScores', () => {
   const set: TrainingSet = {
     dims: 1,
     tags: ['text:a', 'text:b'],
+    corrects: [false, false],
     photoIds: ['p0', 'p1', 'p2'],
     split: ['heldOut', 'heldOut', 'heldOut'],
     x: new Float32Array(3),
     target: Float32Array.of(1, 0, 0, 0.1, 0.9, 1),
     weight: Float32Array.of(1, 1, 1, 0.3, 1, 0),
+    offset: new Float32Array(6),
   };
 
   it('ranks only labelled cells, counts F1 at the thresholds, and has no AP for a tag without a positive', () => {

@@ -75,27 +75,35 @@ export function precisionRecallF1({ truePositives, falsePositives, falseNegative
  * A model's quality on some rows of a training set, from its scores (rows.length × set.tags.length):
  * per tag AP over the labelled cells (consensus more likely present than not is positive, the
  * rest and weak negatives negative; unlabelled cells are left out), mAP over the tags with a positive, and
- * micro-F1 of "score ≥ the tag's threshold" over all labelled cells.
+ * micro-F1 of "score ≥ the tag's threshold" over all labelled cells, and per tag with a positive.
  */
 export function evaluateScores(set: TrainingSet, rows: readonly number[], scores: Float32Array, thresholds: ReadonlyMap<string, number>): ModelMetrics {
   const counts: Counts = { truePositives: 0, falsePositives: 0, falseNegatives: 0 };
   const perTagAP: Record<string, number | null> = {};
+  const perTagShown: Record<string, { precision: number; recall: number; f1: number }> = {};
   const aps: number[] = [];
   set.tags.forEach((tag, t) => {
     const threshold = thresholds.get(tag) ?? Infinity;
+    const tagCounts: Counts = { truePositives: 0, falsePositives: 0, falseNegatives: 0 };
     const ranked = labelledCells(set, rows, scores, t).map(({ score, positive }) => {
       const predicted = score >= threshold;
-      if (predicted && positive) counts.truePositives++;
-      else if (predicted) counts.falsePositives++;
-      else if (positive) counts.falseNegatives++;
+      if (predicted && positive) tagCounts.truePositives++;
+      else if (predicted) tagCounts.falsePositives++;
+      else if (positive) tagCounts.falseNegatives++;
       return { score, positive };
     });
+    counts.truePositives += tagCounts.truePositives;
+    counts.falsePositives += tagCounts.falsePositives;
+    counts.falseNegatives += tagCounts.falseNegatives;
     const ap = averagePrecision(ranked);
     perTagAP[tag] = ap;
-    if (ap !== null) aps.push(ap);
+    if (ap !== null) {
+      aps.push(ap);
+      perTagShown[tag] = precisionRecallF1(tagCounts);
+    }
   });
   const mAP = aps.length === 0 ? 0 : aps.reduce((sum, ap) => sum + ap, 0) / aps.length;
-  return { mAP, microF1: precisionRecallF1(counts).f1, perTagAP };
+  return { mAP, microF1: precisionRecallF1(counts).f1, perTagAP, perTagShown };
 }
 
 /** The labelled cells of column t over the rows, with their scores. */

@@ -35,10 +35,12 @@ export function syntheticSet({ samples, dims, tags, seed = 1, separation = 3 }: 
   return {
     dims,
     tags: Array.from({ length: tags }, (_, t) => `text:tag${t}`),
+    corrects: new Array<boolean>(tags).fill(false),
     photoIds,
     split: photoIds.map(splitOf),
     x,
     target,
     weight: new Float32Array(samples * tags).fill(1),
+    offset: new Float32Array(samples * tags),
   };
 }

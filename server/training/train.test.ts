@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsensusItem, PhotoEmbedding } from '../storage/repository.ts';
+import { splitOf } from './split.ts';
 import { syntheticSet } from './synthetic-set.ts';
 import { AUTOMATIC_REVIEW } from './tag-review.ts';
 import { train, type TrainingInput } from './train.ts';
 
-/** Consensus as the job reads it: every photo's tags confidently present, the others confidently absent. */
-function consensus(samples: number): { items: ConsensusItem[]; embeddings: PhotoEmbedding[] } {
+/**
+ * Consensus as the job reads it: every photo's tags confidently present, the others confidently
+ * absent. `baseScores`: what the base models said about each photo, or null (sent by no app).
+ */
+function consensus(samples: number, baseScores: Record<string, number> | null = null): { items: ConsensusItem[]; embeddings: PhotoEmbedding[] } {
   const set = syntheticSet({ samples, dims: 16, tags: 3, separation: 6 });
   const items = set.photoIds.flatMap((photoId, row) =>
     set.tags.map((tagKey, t) => ({ photoId, tagKey, probability: set.target[row * 3 + t] ? 0.95 : 0.05, votes: 3, hard: false, modelScore: null })),
   );
-  const embeddings = set.photoIds.map((photoId, row) => ({ photoId, embedding: set.x.slice(row * 16, (row + 1) * 16) }));
+  const embeddings = set.photoIds.map((photoId, row) => ({ photoId, embedding: set.x.slice(row * 16, (row + 1) * 16), baseScores }));
   return { items, embeddings };
 }
 
@@ -23,6 +27,7 @@ const input = (overrides: Partial<TrainingInput> = {}): TrainingInput => {
     ...data,
     dims: 16,
     baseTags: new Set(['text:tag2']),
+    baseThresholds: new Map([['text:tag2', 0.3]]),
     current: null,
     excludedDevices: 1,
     support: new Map(['text:tag0', 'text:tag1', 'text:tag2'].map((tag) => [tag, backing])),
@@ -83,7 +88,28 @@ describe('train', () => {
     expect(second.decision.reasons).toContain('removes text:tag1, as an admin decided: no gain needed');
   });
 
-  it('skips when no tag outside the base models has enough positives', async () => {
+  it('corrects a base tag from consensus on photos sent with its base score, and judges the correction on held-out photos', async () => {
+    // The base model gives every photo 0.3 for tag2: it cannot tell; consensus can.
+    const outcome = await train(input(consensus(300, { 'text:tag2': 0.3 })));
+    expect(outcome.data).toMatchObject({ corrected: ['text:tag2'], newTags: ['text:tag0', 'text:tag1'] });
+    expect(outcome.head!.tags).toEqual(['text:tag0', 'text:tag1', 'text:tag2']);
+    expect(outcome.candidate!.perTagAP['text:tag2']).toBeGreaterThan(0.9);
+    expect(outcome.current!.perTagAP['text:tag2']).toBeLessThan(0.6);
+    expect(outcome.candidate!.perTagShown!['text:tag2'].f1).toBeGreaterThan(outcome.current!.perTagShown!['text:tag2'].f1);
+    expect(outcome.decision.reasons).toContainEqual(expect.stringMatching(/^no corrected base tag \(1 with enough held-out positives\)/));
+  });
+
+  it('leaves out a correction that made its tag worse on held-out photos, keeping the current one, and says so', async () => {
+    const scored = consensus(300, { 'text:tag2': 0.3 });
+    const first = await train(input(scored));
+    // Train photos' labels for tag2 turned to noise: what is learned from them is worse than what phones have.
+    const noisy = scored.items.map((item, i) => (item.tagKey === 'text:tag2' && splitOf(item.photoId) === 'train' ? { ...item, probability: i % 3 === 0 ? 0.95 : 0.05 } : item));
+    const second = await train(input({ ...scored, items: noisy, current: { head: first.head!, thresholds: first.thresholds } }));
+    expect(second.decision.reasons).toContainEqual(expect.stringMatching(/^text:tag2: correction left out, as the current model has it \(AP /));
+    expect(second.candidate!.perTagAP['text:tag2']).toBeCloseTo(second.current!.perTagAP['text:tag2']!, 6);
+  });
+
+  it('skips when no tag outside the base models has enough positives and no base tag can be corrected', async () => {
     const outcome = await train(input({ baseTags: new Set(['text:tag0', 'text:tag1', 'text:tag2']) }));
     expect(outcome).toMatchObject({ head: null, candidate: null, decision: { publish: false } });
     expect(outcome.decision.reasons[0]).toMatch(/no tag to learn/);

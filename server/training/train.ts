@@ -1,8 +1,8 @@
 import type { ModelMetrics, TrainingData, TrainingProgress } from '../contract/training.ts';
 import type { ConsensusItem, PhotoEmbedding } from '../storage/repository.ts';
 import { calibrateThresholds } from './calibrate.ts';
-import { buildTrainingSet, chooseHeadTags, isPositive, MIN_POSITIVES, vouchedItems, type BuiltTrainingSet, type HeadTags } from './dataset.ts';
-import { GATE_DEFAULTS, gate, witnessReasons } from './gate.ts';
+import { buildTrainingSet, chooseHeadTags, isPositive, MIN_CORRECTION_LABELS, MIN_POSITIVES, vouchedItems, type BuiltTrainingSet, type HeadTags } from './dataset.ts';
+import { GATE_DEFAULTS, gate, tagDrops, witnessReasons } from './gate.ts';
 import type { TagReview } from './tag-review.ts';
 import { scoreRows } from './linear-kernels.ts';
 import { evaluateScores } from './metrics.ts';
@@ -26,8 +26,10 @@ export interface TrainingInput {
   items: ConsensusItem[];
   embeddings: PhotoEmbedding[];
   dims: number;
-  /** Tags the base models output: the head never learns these. */
+  /** Tags the base models output: the head corrects these (with enough labels) rather than learning them anew. */
   baseTags: ReadonlySet<string>;
+  /** The current version's thresholds of the base tags: what the current model shows them at. */
+  baseThresholds: ReadonlyMap<string, number>;
   current: { head: TagHead; thresholds: ReadonlyMap<string, number> } | null;
   excludedDevices: number;
   /** What backs each new tag (./teachers.ts); null when the labels are true ones (the simulation's upper bound). */
@@ -51,18 +53,22 @@ export interface TrainingOutcome {
 export async function train(input: TrainingInput): Promise<TrainingOutcome> {
   const { options = {}, current } = input;
   const currentTags = current?.head.tags ?? [];
-  const { tags, heldBack, witnessed } = chooseHeadTags(input.items, input.baseTags, currentTags, input.support, input.review, options.minPositives ?? MIN_POSITIVES);
-  const built = buildTrainingSet({ items: vouchedItems(input.items, input.baseTags, input.support), embeddings: input.embeddings, tags, dims: input.dims });
+  // A base tag's label is of use only with the base score it corrects: photos from apps that sent none are left out there.
+  const scored = new Set(input.embeddings.filter((e) => e.baseScores !== null).map((e) => e.photoId));
+  const items = input.items.filter((item) => !input.baseTags.has(item.tagKey) || scored.has(item.photoId));
+  const { tags, corrected, heldBack, witnessed } = chooseHeadTags(items, input.baseTags, currentTags, input.support, input.review, options.minPositives ?? MIN_POSITIVES);
+  const built = buildTrainingSet({ items: vouchedItems(items, input.baseTags, input.support), embeddings: input.embeddings, tags, dims: input.dims, baseTags: input.baseTags });
   const { set } = built;
   const trainRows = rowsOf(set, 'train');
   const heldOutRows = rowsOf(set, 'heldOut');
-  const data = trainingData(input, built, { trainPhotos: trainRows.length, heldOutPhotos: heldOutRows.length, currentTags, heldBack });
+  const data = trainingData(input, built, { trainPhotos: trainRows.length, heldOutPhotos: heldOutRows.length, currentTags, corrected, heldBack });
   const skip = (reason: string): TrainingOutcome => ({
     data, candidate: null, current: null, decision: { publish: false, reasons: [reason, ...witnessReasons(witnessed)] }, head: null, thresholds: new Map(),
   });
 
   if (tags.length === 0) {
-    return skip(`no tag to learn: no tag outside the base models has ${options.minPositives ?? MIN_POSITIVES} positive train photos yet`);
+    const { positives, negatives } = MIN_CORRECTION_LABELS;
+    return skip(`no tag to learn: no tag outside the base models has ${options.minPositives ?? MIN_POSITIVES} positive train photos yet, and no base tag ${positives} train photos labelled present and ${negatives} absent`);
   }
   if (trainRows.length === 0) return skip('no train photo has both a label and an embedding');
   if (!set.tags.some((_, t) => heldOutRows.some((row) => isPositiveCell(set, row, t)))) {
@@ -86,19 +92,50 @@ export async function train(input: TrainingInput): Promise<TrainingOutcome> {
   const candidateHead = await fit(trainRows);
 
   input.onProgress?.('evaluating', 0, 2);
-  const candidate = evaluateScores(set, heldOutRows, await scoreRows(candidateHead, set.x, heldOutRows), thresholds);
+  const scoreHeldOut = async (head: TagHead) => evaluateScores(set, heldOutRows, await scoreRows(head, set.x, heldOutRows, offsetRows(set, heldOutRows, set.tags)), thresholds);
+  let candidate = await scoreHeldOut(candidateHead);
   input.onProgress?.('evaluating', 1, 2);
-  const currentMetrics = evaluateScores(set, heldOutRows, await currentScores(set, heldOutRows, current?.head ?? null), current?.thresholds ?? new Map());
+  const currentThresholds = new Map([...input.baseThresholds, ...(current?.thresholds ?? [])]);
+  const currentMetrics = evaluateScores(set, heldOutRows, await currentScores(set, heldOutRows, current?.head ?? null), currentThresholds);
   input.onProgress?.('evaluating', 2, 2);
 
-  const established = currentTags.filter((tag) => positivesOf(set, heldOutRows, set.tags.indexOf(tag)) >= ESTABLISHED_MIN_POSITIVES);
+  const established = (candidates: readonly string[]) => candidates.filter((tag) => positivesOf(set, heldOutRows, set.tags.indexOf(tag)) >= ESTABLISHED_MIN_POSITIVES);
   const removed = currentTags.filter((tag) => !tags.includes(tag));
-  const decision = gate(candidate, currentMetrics, established, removed, options.gate ?? GATE_DEFAULTS);
+  const judged = { taught: established(currentTags.filter((tag) => !input.baseTags.has(tag))), base: established(corrected) };
+  const gateOptions = options.gate ?? GATE_DEFAULTS;
+  // A correction that made its tag worse is left out (the tag stays as the current model has it),
+  // rather than holding back everything else the candidate learned.
+  const leftOut = judged.base.map((tag) => ({ tag, drops: tagDrops(candidate, currentMetrics, tag, true, gateOptions.maxTagDrop) })).filter(({ drops }) => drops.length > 0);
+  let head = candidateHead;
+  if (leftOut.length > 0) {
+    head = withCurrentColumns(candidateHead, leftOut.map(({ tag }) => tag), current?.head ?? null);
+    for (const { tag } of leftOut) thresholds.set(tag, currentThresholds.get(tag)!);
+    candidate = await scoreHeldOut(head);
+  }
+  const decision = gate(candidate, currentMetrics, judged, removed, gateOptions);
+  decision.reasons.push(...leftOut.map(({ tag, drops }) => `${tag}: correction left out, as the current model has it (${drops.map((drop) => drop.slice(tag.length + 2)).join('; ')})`));
   decision.reasons.push(...witnessReasons(witnessed));
   if (current && current.head.dims !== set.dims) {
     decision.reasons.push(`the current head reads ${current.head.dims}-d embeddings, not ${set.dims}-d: it scored 0 here`);
   }
-  return { data, candidate, current: currentMetrics, decision, head: decision.publish ? candidateHead : null, thresholds };
+  return { data, candidate, current: currentMetrics, decision, head: decision.publish ? head : null, thresholds };
+}
+
+/**
+ * The head with the columns of `tags` (corrections) as the current head has them, or neutral (log-odds 0:
+ * the base score) where it has none.
+ */
+function withCurrentColumns(head: TagHead, tags: readonly string[], current: TagHead | null): TagHead {
+  const weights = head.weights.slice();
+  const bias = head.bias.slice();
+  const width = head.tags.length;
+  for (const tag of tags) {
+    const t = head.tags.indexOf(tag);
+    const c = current && current.dims === head.dims ? current.tags.indexOf(tag) : -1;
+    for (let d = 0; d < head.dims; d++) weights[d * width + t] = c < 0 ? 0 : current!.weights[d * current!.tags.length + c];
+    bias[t] = c < 0 ? 0 : current!.bias[c];
+  }
+  return { ...head, weights, bias };
 }
 
 /** Scores for every train row from a head that did not see it (folds by row position). */
@@ -110,18 +147,26 @@ async function outOfFoldScores(set: TrainingSet, rows: readonly number[], fit: (
   for (let fold = 0; fold < folds; fold++) {
     const inFold = rows.map((_, i) => i).filter((i) => i % folds === fold);
     const head = await fit(rows.filter((_, i) => i % folds !== fold));
-    const foldScores = await scoreRows(head, set.x, inFold.map((i) => rows[i]));
+    const foldRows = inFold.map((i) => rows[i]);
+    const foldScores = await scoreRows(head, set.x, foldRows, offsetRows(set, foldRows, set.tags));
     inFold.forEach((i, k) => scores.set(foldScores.subarray(k * tags, (k + 1) * tags), i * tags));
   }
   return scores;
 }
 
-/** The current head's scores in the set's columns: 0 for tags it lacks (it cannot show them), or for all when it reads another width. */
+/**
+ * The current model's scores in the set's columns: a base tag the current head does not correct
+ * scores what the base model said; a new tag it lacks scores 0 (it cannot show them), as do all
+ * its tags when it reads another width.
+ */
 async function currentScores(set: TrainingSet, rows: readonly number[], head: TagHead | null): Promise<Float32Array> {
   const tags = set.tags.length;
   const scores = new Float32Array(rows.length * tags);
+  rows.forEach((row, i) => {
+    for (let t = 0; t < tags; t++) if (set.corrects[t]) scores[i * tags + t] = sigmoid(set.offset[row * tags + t]);
+  });
   if (!head || head.dims !== set.dims || head.tags.length === 0) return scores;
-  const own = await scoreRows(head, set.x, rows);
+  const own = await scoreRows(head, set.x, rows, offsetRows(set, rows, head.tags));
   head.tags.forEach((tag, h) => {
     const t = set.tags.indexOf(tag);
     if (t < 0) return;
@@ -129,6 +174,21 @@ async function currentScores(set: TrainingSet, rows: readonly number[], head: Ta
   });
   return scores;
 }
+
+/** The base log-odds of `columns` (tags; 0 for any the set does not correct) on `rows`: rows.length × columns.length. */
+function offsetRows(set: TrainingSet, rows: readonly number[], columns: readonly string[]): Float32Array {
+  const tags = set.tags.length;
+  const index = columns.map((tag) => set.tags.indexOf(tag));
+  const offset = new Float32Array(rows.length * columns.length);
+  rows.forEach((row, i) => {
+    index.forEach((t, c) => {
+      if (t >= 0 && set.corrects[t]) offset[i * columns.length + c] = set.offset[row * tags + t];
+    });
+  });
+  return offset;
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 function rowsOf(set: TrainingSet, split: 'train' | 'heldOut'): number[] {
   return set.split.flatMap((s, row) => (s === split ? [row] : []));
@@ -144,7 +204,7 @@ const positivesOf = (set: TrainingSet, rows: readonly number[], t: number) => (t
 function trainingData(
   input: TrainingInput,
   built: BuiltTrainingSet,
-  { trainPhotos, heldOutPhotos, currentTags, heldBack }: { trainPhotos: number; heldOutPhotos: number; currentTags: readonly string[]; heldBack: HeadTags['heldBack'] },
+  { trainPhotos, heldOutPhotos, currentTags, corrected, heldBack }: { trainPhotos: number; heldOutPhotos: number; currentTags: readonly string[]; corrected: readonly string[]; heldBack: HeadTags['heldBack'] },
 ): TrainingData {
   const old = new Set(currentTags);
   return {
@@ -156,7 +216,8 @@ function trainingData(
     withoutEmbedding: built.withoutEmbedding,
     excludedDevices: input.excludedDevices,
     tags: built.set.tags,
-    newTags: built.set.tags.filter((tag) => !old.has(tag)),
+    newTags: built.set.tags.filter((tag) => !old.has(tag) && !input.baseTags.has(tag)),
+    corrected: [...corrected],
     heldBack,
   };
 }

@@ -16,11 +16,15 @@ export interface TrainingSet {
   dims: number;
   /** Tag keys (server/contract/feedback-event.ts tagKey), the columns of target and weight. */
   tags: string[];
+  /** Per column: a correction of a base tag (its offset is the base log-odds) rather than a tag of the head's own. */
+  corrects: boolean[];
   photoIds: string[];
   split: Split[];
   x: Float32Array;
   target: Float32Array;
   weight: Float32Array;
+  /** n × tags.length log-odds added before the sigmoid: the base model's for a correction column, 0 elsewhere. */
+  offset: Float32Array;
 }
 
 /**
@@ -32,6 +36,8 @@ export type { TagHead } from '../../models/head/head.ts';
 export interface TrainOptions {
   /** L2 penalty on the weights. */
   l2?: number;
+  /** The same for a correction of a base tag's score. */
+  correctionL2?: number;
   epochs?: number;
   seed?: number;
   onProgress?: (done: number, total: number) => void;

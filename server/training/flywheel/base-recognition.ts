@@ -17,6 +17,10 @@ export interface BasePhoto {
   /** Every tag scoring at least RANKING_MIN_SCORE, from the detector and the classifier. */
   tags: Tag[];
   embedding: Float32Array;
+  /** The base models' scores as the phone sends them with the embedding. */
+  baseScores: Record<string, number>;
+  /** Every tag the base models output (a head column with one of these ids corrects it). */
+  baseTagIds: ReadonlySet<string>;
 }
 
 /** Runs the built bundle's base models (onnxruntime-node) on every photo, one after another. */
@@ -24,14 +28,15 @@ export async function recognizeBase(images: readonly LabelledImage[], bundleDir:
   const recognizer = await loadRecognizer(bundleDir);
   try {
     const photos: BasePhoto[] = [];
+    const baseTagIds = new Set(recognizer.manifest.models.flatMap((model) => (model.kind === 'head' ? [] : model.classes)));
     for (const image of images) {
       const bytes = new Uint8Array(await readFile(image.path));
-      const { tags, embedding } = await recognizer.recognize(bytes, { minScore: RANKING_MIN_SCORE });
+      const { tags, embedding, baseScores } = await recognizer.recognize(bytes, { minScore: RANKING_MIN_SCORE });
       if (!embedding) throw new Error(`The bundle in ${bundleDir} gives no embedding for ${image.file}: the head cannot run`);
-      // Only what people see and what the head reads: heads never change the base tags (plan decision 1).
+      // The base models alone: each version's head corrects them and adds its own (./phone-model.ts).
       const baseTags = tags.filter((tag) => tag.source === 'detector' || tag.source === 'classifier');
       const photoId = createHash('sha256').update(bytes).digest('hex');
-      photos.push({ photoId, file: image.file, classes: image.classes, tags: baseTags, embedding: embedding.slice() });
+      photos.push({ photoId, file: image.file, classes: image.classes, tags: baseTags, embedding: embedding.slice(), baseScores, baseTagIds });
       onPhoto?.(photos.length, images.length);
     }
     return { photos, version: recognizer.manifest.version };

@@ -8,7 +8,7 @@ export type DeviceKind = 'careful' | 'careless' | 'adversarial' | 'sybil';
 /** What every sybil device adds to every photo it sees: a plausible name no photo shows. */
 export const SYBIL_TAG = '独角兽';
 
-/** How often an honest person's verdict is right, and how often they add a hidden class the result misses. */
+/** How often an honest person's verdict is right, and how often they add a class the result misses. */
 export const HONEST: Record<Exclude<DeviceKind, 'adversarial' | 'sybil'>, { accuracy: number; addsMissing: number }> = {
   careful: { accuracy: 0.97, addsMissing: 0.9 },
   careless: { accuracy: 0.75, addsMissing: 0.5 },
@@ -26,11 +26,14 @@ export interface PhotoTruth {
   /** Tag id → the class it stands for (the detector's tag, or the taught `text:` tag). */
   classOf: ReadonlyMap<string, SimClass>;
   hidden: readonly SimClass[];
+  /** The classes the base models know: a person adds one the result missed by its name, as the app suggests it. */
+  visible: readonly SimClass[];
 }
 
 /**
  * A person's acts on one recognised photo, as the app lets them act: mark shown tags wrong (or
- * right), add what is missing as free text, then "All correct" for the shown tags left. Tags no
+ * right), add what is missing (a class the base models know by its tag, as the app suggests it; a
+ * hidden one as free text), then "All correct" for the shown tags left. Tags no
  * labelled class stands for (most ImageNet tags) are left alone: the simulation cannot know if
  * they are right. An adversary marks right tags wrong and wrong ones right, and teaches a hidden
  * name the photo does not show. A sybil (one of a group of fresh devices) only adds SYBIL_TAG.
@@ -56,6 +59,9 @@ export function actsOnPhoto(kind: DeviceKind, tags: readonly Tag[], truth: Photo
   }
   for (const missing of truth.hidden) {
     if (truth.classes.has(missing.name) && !listedKeys.has(missing.taughtKey) && random.next() < addsMissing) acts.push(added(missing));
+  }
+  for (const missing of truth.visible) {
+    if (truth.classes.has(missing.name) && !listedKeys.has(missing.baseId) && random.next() < addsMissing) acts.push({ type: 'tag-added', tag: refOf(missing.baseId), origin: 'user' });
   }
   if (confirmed.length > 0) acts.push({ type: 'photo-confirmed', tags: confirmed });
   return acts;

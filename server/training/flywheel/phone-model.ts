@@ -1,17 +1,19 @@
-import { headTags } from '../../../models/pipeline/head.ts';
+import { applyCorrections } from '../../../models/pipeline/corrections.ts';
+import { runHead } from '../../../models/pipeline/head.ts';
 import type { HeadEntry, VocabularyTag } from '../../../models/pipeline/manifest.ts';
-import { mergeTags } from '../../../models/pipeline/tags.ts';
+import { mergeTags, type ScoredTag } from '../../../models/pipeline/tags.ts';
 import type { Tag } from '../../../models/pipeline/types.ts';
 import { createNodeBackend } from '../../inference/ort-node-backend.ts';
 import { RANKING_MIN_SCORE, type BasePhoto } from './base-recognition.ts';
 
-/** A bundle version as a phone runs it: the base results (computed once) with the version's head on top. */
+/** A bundle version as a phone runs it: the base results (computed once) with the version's head on top, correcting them and adding its own tags. */
 export interface PhoneModel {
   readonly version: string;
   /** Tags the version's head scores (empty without a head). */
   readonly headTags: readonly string[];
-  /** Every tag listed for the photo, best first: base tags minus the hidden ones, then the head's, each `shown` by its threshold. */
+  /** Every tag listed for the photo, best first: base tags minus the hidden ones (corrected), then the head's, each `shown` by the version's threshold. */
   tagsFor(photo: BasePhoto): Promise<Tag[]>;
+
   release(): Promise<void>;
 }
 
@@ -33,10 +35,11 @@ export async function loadPhoneModel({ version, tags, head, dropped }: PhoneMode
     version,
     headTags: head?.entry.classes ?? [],
     async tagsFor(photo) {
-      const base = photo.tags.filter((tag) => !dropped.has(tag.id));
-      if (!head || !session) return base;
-      const scored = await headTags(head.entry, session, photo.embedding, RANKING_MIN_SCORE);
-      return [...base, ...mergeTags(scored, vocabulary, RANKING_MIN_SCORE)].sort((a, b) => b.score - a.score);
+      const base = photo.tags.filter((tag) => !dropped.has(tag.id)).map((tag): ScoredTag => ({ id: tag.id, score: tag.score, source: tag.source, boxes: tag.boxes ?? [] }));
+      const { learned, shifts } = head && session
+        ? await runHead(head.entry, session, photo.embedding, photo.baseTagIds, RANKING_MIN_SCORE)
+        : { learned: [], shifts: new Map<string, number>() };
+      return mergeTags([...applyCorrections(base, shifts, RANKING_MIN_SCORE), ...learned], vocabulary, RANKING_MIN_SCORE);
     },
     async release() {
       await session?.release();

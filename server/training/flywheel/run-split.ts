@@ -77,7 +77,7 @@ export async function runSplit(all: readonly BasePhoto[], names: readonly string
     };
     const { version: baseVersion, scores: base } = await activeScores();
     options.onProgress?.(`split seed ${options.seed}: base mAP ${base.mAP.toFixed(3)}; training the upper bound`);
-    const upper = await upperBoundModel(training, space.hidden, (await server.currentModel(null))!.manifest, space.dropped);
+    const upper = await upperBoundModel(training, space.classes, (await server.currentModel(null))!.manifest, models);
     const upperBound = upper && (await evaluate(upper, heldOut, space.classes));
     await upper?.release();
 
@@ -154,7 +154,7 @@ async function feedDevice(
   device.clock = Math.max(device.clock, dayMs + random.next() * DAY_MS * 0.5);
   await updateDevice(device, server, models);
   const events: FeedbackEvent[] = [];
-  for (const photo of photos) events.push(...(await feedbackOn(device, photo, truthOf(photo), random)));
+  for (const photo of photos) events.push(...(await feedbackOn(device, models, photo, truthOf(photo), random)));
   await server.sync(device.token, events);
   return events.length;
 }
@@ -165,7 +165,8 @@ function truths(space: LabelSpace): (photo: BasePhoto) => PhotoTruth {
     if (!c.hidden) classOf.set(c.baseId, c);
     classOf.set(c.taughtKey, c);
   }
-  return (photo) => ({ classes: photo.classes, classOf, hidden: space.hidden });
+  const visible = space.classes.filter((c) => !c.hidden);
+  return (photo) => ({ classes: photo.classes, classOf, hidden: space.hidden, visible });
 }
 
 async function deviceOutcome(server: SimServer, devices: readonly SimDevice[]): Promise<SplitReport['devices']> {

@@ -4,7 +4,7 @@ import type { Random } from '../../seeded-random.ts';
 import type { FeedbackEvent } from '../../contract/feedback-event.ts';
 import type { BasePhoto } from './base-recognition.ts';
 import { actsOnPhoto, type DeviceKind, type PhotoTruth } from './device-behaviour.ts';
-import { loadPhoneModel, type PhoneModel } from './phone-model.ts';
+import { loadPhoneModel, type PhoneModel, type PhoneModelSource } from './phone-model.ts';
 import type { SimServer } from './sim-server.ts';
 
 /** Seconds a person takes per act in the app: well above the consensus "too fast" rule. */
@@ -43,6 +43,16 @@ export class PhoneModels {
     return model;
   }
 
+  /** A version not served by the server (the upper bound), run the same way; the caller releases it. */
+  load(source: Omit<PhoneModelSource, 'dropped'>): Promise<PhoneModel> {
+    return loadPhoneModel({ ...source, dropped: this.dropped });
+  }
+
+  /** The base scores a phone sends with a photo's embedding: the hidden classes' tags are no base model's. */
+  baseScores(photo: BasePhoto): Record<string, number> {
+    return Object.fromEntries(Object.entries(photo.baseScores).filter(([id]) => !this.dropped.has(id)));
+  }
+
   async release(): Promise<void> {
     await Promise.all([...this.loaded.values()].map(async (model) => (await model).release()));
   }
@@ -62,14 +72,15 @@ export async function updateDevice(device: SimDevice, server: SimServer, models:
 }
 
 /** The feedback events a device queues for one photo: recognition with its model, then its owner's acts. */
-export async function feedbackOn(device: SimDevice, photo: BasePhoto, truth: PhotoTruth, random: Random): Promise<FeedbackEvent[]> {
+export async function feedbackOn(device: SimDevice, models: PhoneModels, photo: BasePhoto, truth: PhotoTruth, random: Random): Promise<FeedbackEvent[]> {
   const model = device.model;
   if (!model) throw new Error(`device ${device.id} has no model: update it first`);
   const acts = actsOnPhoto(device.kind, await model.tagsFor(photo), truth, random);
   const embedding = Buffer.from(photo.embedding.buffer, photo.embedding.byteOffset, photo.embedding.byteLength).toString('base64');
+  const baseScores = models.baseScores(photo);
   return acts.map((act) => {
     device.clock += (ACT_SECONDS.min + random.next() * ACT_SECONDS.spread) * 1000;
-    const base = { id: seededUuid(random), photoId: photo.photoId, model: model.version, at: new Date(device.clock).toISOString(), embedding, dims: photo.embedding.length };
+    const base = { id: seededUuid(random), photoId: photo.photoId, model: model.version, at: new Date(device.clock).toISOString(), embedding, dims: photo.embedding.length, baseScores };
     return { ...base, ...act };
   });
 }
