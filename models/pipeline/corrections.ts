@@ -1,4 +1,3 @@
-import { BASE_SCORE_FLOOR } from '../../server/contract/feedback-event.ts';
 import type { ScoredTag } from './tags.ts';
 
 /**
@@ -9,6 +8,9 @@ import type { ScoredTag } from './tags.ts';
  * tag the base models scored below BASE_SCORE_FLOOR (or not at all) counts as scored that: training
  * learned against the same floor (server/training/dataset.ts), so phone and server agree.
  */
+
+/** Lowest base score phones list and send with the embedding; a lower one (or none) counts as this. */
+export const BASE_SCORE_FLOOR = 0.01;
 
 /** The base score as corrections read it. */
 export const flooredBaseScore = (score: number | undefined) => Math.max(score ?? 0, BASE_SCORE_FLOOR);

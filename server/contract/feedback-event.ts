@@ -28,14 +28,10 @@ export const TagOriginSchema = z.enum(['detector', 'classifier', 'head', 'person
 
 /**
  * Most base-model scores one event may carry: the detector's and the classifier's tags on the photo
- * scoring at least BASE_SCORE_FLOOR (the classifier lists its top few dozen), so a few dozen at most.
+ * scoring at least the floor corrections read them from (models/pipeline/corrections.ts, 0.01), a
+ * few dozen at most.
  */
 export const MAX_BASE_SCORES = 128;
-/**
- * Lowest base score phones list and send: below it a tag counts as scored this (models/pipeline/corrections.ts),
- * on the phone and in training alike.
- */
-export const BASE_SCORE_FLOOR = 0.01;
 /** A vocabulary tag id as models name them (`coco:dog`, `imagenet:golden-retriever`). */
 const ModelTagIdSchema = z.string().regex(/^[a-z0-9]+:[a-z0-9._-]{1,80}$/, 'expected a model tag id such as coco:dog');
 
@@ -51,7 +47,7 @@ const EventBase = {
   /** Floats in `embedding`; sent with it, never alone. */
   dims: z.number().int().positive().max(MAX_EMBEDDING_DIMS).optional(),
   /**
-   * The base models' own scores on the photo (tag id → score, those at least BASE_SCORE_FLOOR), sent
+   * The base models' own scores on the photo (tag id → score, those at least 0.01), sent
    * with the embedding: what training learns corrections of the base tags against.
    */
   baseScores: z.record(ModelTagIdSchema, z.number().min(0).max(1)).optional(),
