@@ -272,4 +272,8 @@ export const en: Messages = {
   historyTextMatch: 'Text in the photo:',
   readingTextTime: 'Reading text',
   // -- end text search --
+  // -- corrections of the base tags (technical details) --
+  correctedTags: 'Corrected by feedback',
+  correctedTag: (shown, people, baseScore) => `${shown ? 'shown' : 'hidden'} now, corrected by feedback from ${people} ${people === 1 ? 'person' : 'people'} (base model ${baseScore})`,
+  // -- end corrections --
 };

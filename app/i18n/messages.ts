@@ -262,4 +262,10 @@ export interface Messages {
   /** The technical details' row with the time reading the photo's text took. */
   readingTextTime: string;
   // -- end text search --
+  // -- corrections of the base tags (technical details) --
+  /** Heading of the tags whose shown/hidden state feedback from everyone changed on this photo. */
+  correctedTags: string;
+  /** One such tag: shown now (or hidden now), how many people's answers taught it, what the base model scored (a percentage). */
+  correctedTag: (shown: boolean, people: number, baseScore: string) => string;
+  // -- end corrections --
 }

@@ -272,4 +272,8 @@ export const zhCN: Messages = {
   historyTextMatch: '照片中的文字：',
   readingTextTime: '读取文字',
   // -- end text search --
+  // -- corrections of the base tags (technical details) --
+  correctedTags: '根据反馈修正',
+  correctedTag: (shown, people, baseScore) => `现在${shown ? '显示' : '隐藏'}，根据 ${people} 人的反馈修正（原模型 ${baseScore}）`,
+  // -- end corrections --
 };

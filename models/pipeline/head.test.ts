@@ -87,7 +87,7 @@ describe('the trained head in recognition', () => {
 
     const moved = (score: number) => 1 / (1 + Math.exp(-(Math.log(score / (1 - score)) + 4)));
     const corrected = result.tags.find((tag) => tag.id === 'coco:dog')!;
-    expect(corrected).toMatchObject({ source: 'detector', baseScore: dog.score, shown: true });
+    expect(corrected).toMatchObject({ source: 'detector', shown: true, correction: { baseScore: dog.score, shownByBase: dog.shown, people: 0 } });
     expect(corrected.score).toBeCloseTo(moved(dog.score), 4);
     expect(corrected.boxes![0].score).toBeCloseTo(moved(dog.boxes![0].score), 4);
     // What travels for training is what the base models said.

@@ -89,6 +89,11 @@ export const VocabularyTagSchema = z.object({
   threshold: z.number().min(0).max(1),
   /** Taught by people and learned by the head (absent for the base models' own tags). */
   taught: z.literal(true).optional(),
+  /**
+   * A base tag the head corrects from feedback (models/pipeline/corrections.ts): how many people's
+   * answers the correction learned from, and the threshold the base models showed it at.
+   */
+  correction: z.object({ people: z.number().int().min(0), baseThreshold: z.number().min(0).max(1) }).optional(),
 });
 
 /** Pixel normalisation of an OCR model input: value = (pixel * scale - mean[c]) / std[c], in `channels` order. */

@@ -84,7 +84,8 @@ export async function createRecognizer(options: RecognizerOptions): Promise<Reco
     // Down to the floor training reads: the base scores travel with the embedding, and a correction may lift a low one.
     const base = detectorTags(detector.entry, detected, photo, BASE_SCORE_FLOOR);
     if (classifier && logits) base.push(...classifierTags(classifier.entry, logits, BASE_SCORE_FLOOR));
-    const tags = mergeTags([...applyCorrections(base, fromHead.shifts, cutoff), ...fromHead.learned].filter((tag) => tag.score >= cutoff), vocabulary, minScore);
+    const listed = [...applyCorrections(base, fromHead.shifts, cutoff), ...fromHead.learned].filter((tag) => Math.max(tag.score, tag.baseScore ?? 0) >= cutoff);
+    const tags = mergeTags(listed, vocabulary, minScore);
     const t5 = now();
     const timings = {
       decode: t1 - t0,

@@ -77,6 +77,14 @@ describe('mergeTags', () => {
     { id: 'coco:dog', score: 0.9, source: 'detector', boxes: [box(0.9), box(0.35), box(0.12)] },
   ];
 
+  it('says of a corrected tag what the base model said and whether it would have shown it', () => {
+    const corrected = new Map(vocabulary).set('imagenet:golden-retriever', {
+      ...vocabulary.get('imagenet:golden-retriever')!, threshold: 0.6, correction: { people: 7, baseThreshold: 0.5 },
+    });
+    const [tag] = mergeTags([{ id: 'imagenet:golden-retriever', score: 0.7, baseScore: 0.45, source: 'classifier', boxes: [] }], corrected);
+    expect(tag).toMatchObject({ score: 0.7, shown: true, correction: { baseScore: 0.45, shownByBase: false, people: 7 } });
+  });
+
   it('lists the shown tags by score with names, and only the boxes that pass the threshold', () => {
     expect(mergeTags(scored, vocabulary)).toEqual([
       { id: 'coco:dog', en: 'dog', zh: '狗', score: 0.9, source: 'detector', shown: true, boxes: [box(0.9), box(0.35)] },

@@ -71,8 +71,8 @@ export function tagsFromClassifier(top: readonly ClassScore[], classes: readonly
 /**
  * One list from every model, best first (ties by id). A tag is `shown` when it reaches its
  * threshold. Without `minScore` only shown tags are listed; with it every tag scoring at least
- * `minScore`, shown or not. Should two models name the same tag, the higher score (the first on a tie) speaks
- * for it and the boxes of both are kept. A shown tag carries the boxes that reach its threshold,
+ * `minScore`, shown or not, and every tag a correction hid. Should two models name the same tag,
+ * the higher score (the first on a tie) speaks for it and the boxes of both are kept. A shown tag carries the boxes that reach its threshold,
  * a listed but hidden one those that reach `minScore`.
  */
 export function mergeTags(scored: readonly ScoredTag[], vocabulary: Vocabulary, minScore?: number): Tag[] {
@@ -87,12 +87,14 @@ export function mergeTags(scored: readonly ScoredTag[], vocabulary: Vocabulary, 
   }
   const tags: Tag[] = [];
   for (const { id, score, source, boxes, baseScore } of best.values()) {
-    const { en, zh, threshold } = vocabulary.get(id)!;
+    const { en, zh, threshold, correction: corrected } = vocabulary.get(id)!;
     const shown = score >= threshold;
-    if (minScore === undefined ? !shown : score < minScore) continue;
+    const correction = baseScore === undefined ? undefined : { baseScore, shownByBase: baseScore >= (corrected?.baseThreshold ?? threshold), people: corrected?.people ?? 0 };
+    // A tag a correction hid stays listed (not shown), so the person can see what feedback changed.
+    if (minScore === undefined ? !shown : score < minScore && !correction?.shownByBase) continue;
     const cutoff = shown ? threshold : minScore!;
     const kept = boxes.filter((box) => box.score >= cutoff);
-    tags.push({ id, en, zh, score, source, shown, ...(kept.length > 0 && { boxes: kept }), ...(baseScore !== undefined && { baseScore }) });
+    tags.push({ id, en, zh, score, source, shown, ...(kept.length > 0 && { boxes: kept }), ...(correction && { correction }) });
   }
   return tags.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -22,8 +22,11 @@ export interface Tag {
   /** The score passes this tag's threshold from the manifest. */
   shown: boolean;
   boxes?: Box[];
-  /** Set when feedback from everyone corrected this base tag (models/pipeline/corrections.ts): the base model's own score. */
-  baseScore?: number;
+  /**
+   * Set when feedback from everyone corrected this base tag (models/pipeline/corrections.ts): what
+   * the base model said, whether it would have shown the tag, and how many people taught the correction.
+   */
+  correction?: { baseScore: number; shownByBase: boolean; people: number };
 }
 
 /** Milliseconds spent per stage of one recognition. */

@@ -12,7 +12,7 @@ import { CONFIDENCE, EVERY_ITEM } from './dataset.ts';
 import { headVocabulary } from './taught-names.ts';
 import type { TagReview } from './tag-review.ts';
 import { taughtTagQueue, type QueuedTag } from './taught-tag-queue.ts';
-import { tagSupport, type TagSupport } from './teachers.ts';
+import { tagSupport, type CrowdSupport } from './teachers.ts';
 import { train, type TrainingInput } from './train.ts';
 
 /** Confident new labels (on tags the head could learn) that make the job train by itself after a consensus run. */
@@ -61,6 +61,8 @@ export interface TrainingJobOptions {
 interface Loaded {
   manifest: Manifest;
   input: Omit<TrainingInput, 'onProgress' | 'options'>;
+  /** Per base tag, the devices that answered about it: what a published correction says it learned from. */
+  answerers: ReadonlyMap<string, number>;
 }
 
 /**
@@ -74,7 +76,7 @@ export function createTrainingJob({ repository, registry, logger, newTags, minNe
   let current: TrainingProgress | null = null;
   const listeners = new Set<(progress: TrainingProgress) => void>();
   let seenConsensus: string | null = null;
-  let supportRead: { key: string; support: Map<string, TagSupport> } | null = null;
+  let supportRead: { key: string; crowd: CrowdSupport } | null = null;
   const timer = watchMs === undefined ? null : setInterval(() => void watch().catch((error: unknown) => logger.error({ err: error }, 'training schedule check failed')), watchMs);
   // Looking for work never keeps the process alive.
   timer?.unref();
@@ -104,7 +106,7 @@ export function createTrainingJob({ repository, registry, logger, newTags, minNe
     try {
       report(run.id, 'loading', 0, 1);
       await repository.saveTrainingRun({ ...run });
-      const { manifest, input } = await load();
+      const { manifest, input, answerers } = await load();
       run.baseVersion = manifest.version;
       report(run.id, 'loading', 1, 1);
       const outcome = await train({ ...input, options, onProgress: (stage, done, total) => report(run.id, stage, done, total) });
@@ -114,7 +116,7 @@ export function createTrainingJob({ repository, registry, logger, newTags, minNe
       else if (!outcome.decision.publish || !outcome.head) run.status = 'refused';
       else {
         report(run.id, 'publishing', 0, 1);
-        const tags = headVocabulary(outcome.head.tags, outcome.thresholds, manifest.tags);
+        const tags = headVocabulary(outcome.head.tags, outcome.thresholds, manifest.tags, answerers);
         run.publishedVersion = (await registry.publish({ head: outcome.head, tags, runId: run.id })).version;
         run.status = 'published';
         report(run.id, 'publishing', 1, 1);
@@ -135,11 +137,12 @@ export function createTrainingJob({ repository, registry, logger, newTags, minNe
     const bundle = await registry.current();
     if (!bundle) throw new Error('There is no model bundle to train from: build one with `npm run models`');
     const { manifest } = bundle;
-    const [{ learnable, baseTags, excluded, support, review }, embeddings] = await Promise.all([evidence(manifest), repository.photoEmbeddings()]);
+    const [{ learnable, baseTags, excluded, support, answerers, review }, embeddings] = await Promise.all([evidence(manifest), repository.photoEmbeddings()]);
     await repository.setSetting(LABELS_SEEN, String(countLearnable(learnable)));
     const currentHead = await headOf(manifest);
     return {
       manifest,
+      answerers,
       input: {
         items: learnable,
         embeddings,
@@ -167,9 +170,9 @@ export function createTrainingJob({ repository, registry, logger, newTags, minNe
     // dashboard asks for the queue on every refresh). Events since the latest run wait for the next
     // run, as their labels do.
     const key = JSON.stringify([latest?.run.at ?? null, manifest.version, [...merges], excluded]);
-    if (supportRead?.key !== key) supportRead = { key, support: await tagSupport(repository, learnable, baseTags, new Set(excluded), merges) };
+    if (supportRead?.key !== key) supportRead = { key, crowd: await tagSupport(repository, learnable, baseTags, new Set(excluded), merges) };
     const review: TagReview = { policy: newTags, decisions, merges };
-    return { learnable, baseTags, excluded: excluded.length, support: supportRead.support, review };
+    return { learnable, baseTags, excluded: excluded.length, support: supportRead.crowd.support, answerers: supportRead.crowd.answerers, review };
   }
 
   /** The current version's head and its tags' thresholds, or null when it has none. */

@@ -38,16 +38,19 @@ describe('taught tag names', () => {
     expect(VocabularyTagSchema.safeParse(tag).success).toBe(true);
   });
 
-  it('keeps the names the vocabulary has and gives every head tag its new threshold, in head order', () => {
+  it('keeps the names the vocabulary has and gives every head tag its new threshold, in head order; a corrected base tag says from how many people', () => {
     const thresholds = new Map([['text:cat tree', 0.25], ['coco:dog', 0.55], ['text:金毛', 0.7]]);
-    expect(headVocabulary(['text:cat tree', 'coco:dog', 'text:金毛'], thresholds, vocabulary)).toEqual([
+    const corrected = headVocabulary(['text:cat tree', 'coco:dog', 'text:金毛'], thresholds, vocabulary, new Map([['coco:dog', 12]]));
+    expect(corrected).toEqual([
       { id: 'text:cat tree', zh: 'cat tree', en: 'cat tree', threshold: 0.25, taught: true },
-      { id: 'coco:dog', en: 'dog', zh: '狗', pinyin: 'gou', threshold: 0.55 },
+      { id: 'coco:dog', en: 'dog', zh: '狗', pinyin: 'gou', threshold: 0.55, correction: { people: 12, baseThreshold: 0.4 } },
       { id: 'text:金毛', en: '金毛', zh: '金毛', pinyin: 'jin mao', threshold: 0.7, taught: true },
     ]);
+    // Corrected again, it keeps the base models' own threshold, not the last correction's.
+    expect(headVocabulary(['coco:dog'], new Map([['coco:dog', 0.4]]), corrected, new Map([['coco:dog', 20]]))[0].correction).toEqual({ people: 20, baseThreshold: 0.4 });
   });
 
   it('refuses a head tag without a calibrated threshold', () => {
-    expect(() => headVocabulary(['text:x'], new Map(), vocabulary)).toThrow(/text:x/);
+    expect(() => headVocabulary(['text:x'], new Map(), vocabulary, new Map())).toThrow(/text:x/);
   });
 });

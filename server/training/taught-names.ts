@@ -10,15 +10,24 @@ const PINYIN = /^[a-z]+( [a-z]+)*$/;
 /**
  * The vocabulary entries of a head about to be published, one per head tag in its order: a tag
  * the vocabulary already names keeps its names, a taught one is named by its own text; every one
- * gets the threshold calibrated for it.
+ * gets the threshold calibrated for it. A base tag (named, not taught) is one the head corrects:
+ * it says how many people's answers the correction learned from (`answerers`) and keeps the base
+ * models' own threshold beside the new one.
  */
-export function headVocabulary(tags: readonly string[], thresholds: ReadonlyMap<string, number>, vocabulary: readonly VocabularyTag[]): VocabularyTag[] {
+export function headVocabulary(
+  tags: readonly string[],
+  thresholds: ReadonlyMap<string, number>,
+  vocabulary: readonly VocabularyTag[],
+  answerers: ReadonlyMap<string, number>,
+): VocabularyTag[] {
   const known = new Map(vocabulary.map((tag) => [tag.id, tag]));
   return tags.map((id) => {
     const threshold = thresholds.get(id);
     if (threshold === undefined) throw new Error(`No threshold was calibrated for head tag ${id}`);
     const named = known.get(id);
-    return named ? { ...named, threshold } : taughtTag(id, threshold);
+    if (!named) return taughtTag(id, threshold);
+    if (named.taught) return { ...named, threshold };
+    return { ...named, threshold, correction: { people: answerers.get(id) ?? 0, baseThreshold: named.correction?.baseThreshold ?? named.threshold } };
   });
 }
 

@@ -39,10 +39,18 @@ export interface TagSupport {
   vouchedPhotos: ReadonlySet<string>;
 }
 
+/** What the crowd did for each tag, read from every event. */
+export interface CrowdSupport {
+  /** Per taught tag (a key outside `baseTags`): who taught it and who vouches for it. */
+  support: Map<string, TagSupport>;
+  /** Per base tag: how many devices that count (not quarantined or banned) answered about it: the people a correction of it learned from. */
+  answerers: Map<string, number>;
+}
+
 /**
- * Per taught tag (a key outside `baseTags`), its support. `excluded`: devices consensus
- * quarantined or an admin banned, never trusted. `merges`: a name an admin merged into another
- * (renamed) counts as that one, as consensus counts it.
+ * Who taught and backs each taught tag, and who answered about each base tag. `excluded`: devices
+ * consensus quarantined or an admin banned, never trusted and never counted. `merges`: a name an
+ * admin merged into another (renamed) counts as that one, as consensus counts it.
  */
 export async function tagSupport(
   repository: Repository,
@@ -50,13 +58,14 @@ export async function tagSupport(
   baseTags: ReadonlySet<string>,
   excluded: ReadonlySet<string>,
   merges: ReadonlyMap<string, string>,
-): Promise<Map<string, TagSupport>> {
+): Promise<CrowdSupport> {
   const consensus = new Map<string, boolean>();
   for (const item of items) {
     if (!baseTags.has(item.tagKey)) continue;
     if (item.probability >= CONFIDENT) consensus.set(`${item.photoId}\n${item.tagKey}`, true);
     else if (item.probability <= 1 - CONFIDENT) consensus.set(`${item.photoId}\n${item.tagKey}`, false);
   }
+  const answerers = new Map<string, Set<string>>();
   /** Per device: answers on confidently settled base tags, and how many of them agreed. */
   const record = new Map<string, { agreed: number; answered: number }>();
   /** Per new tag: who named it on train photos, and who named it on each photo. */
@@ -71,6 +80,7 @@ export async function tagSupport(
       for (const sent of event.tagKeys) {
         const tagKey = merges.get(sent) ?? sent;
         if (baseTags.has(tagKey)) {
+          if (!excluded.has(event.deviceId)) answerers.set(tagKey, (answerers.get(tagKey) ?? new Set<string>()).add(event.deviceId));
           const settled = consensus.get(`${event.photoId}\n${tagKey}`);
           if (settled === undefined) continue;
           const device = record.get(event.deviceId) ?? { agreed: 0, answered: 0 };
@@ -91,8 +101,8 @@ export async function tagSupport(
     const device = record.get(deviceId);
     return !excluded.has(deviceId) && device !== undefined && device.agreed >= MIN_AGREED && device.agreed >= MIN_AGREEMENT * device.answered;
   };
-  return new Map(
-    [...named].map(([tagKey, { train, namers }]) => {
+  const support = new Map(
+    [...named].map(([tagKey, { train, namers }]): [string, TagSupport] => {
       const namedBy = (photoId: string, counts: (device: string) => boolean) => [...namers.get(photoId)!].some((device) => trusted(device) && counts(device));
       const photos = [...namers.keys()];
       const witnessedPhotos = new Set(photos.filter((photoId) => splitOf(photoId) === 'heldOut' && namedBy(photoId, (device) => !train.has(device))));
@@ -101,4 +111,5 @@ export async function tagSupport(
       return [tagKey, { trusted: [...train].filter(trusted).length, all, witnessedPhotos, vouchedPhotos }];
     }),
   );
+  return { support, answerers: new Map([...answerers].map(([tag, devices]) => [tag, devices.size])) };
 }

@@ -25,12 +25,18 @@ let repository: Repository;
 
 const dog = join(photosDir, 'dog.jpg');
 
-/** Publishes a head that scores the taught tag `score` (as a logit) on every photo. */
+/**
+ * Publishes a head that scores the taught tag `logit` (as log-odds) on every photo, and corrects
+ * the dog's score down by 12 log-odds: feedback from three people says it is not there.
+ */
 function publish(runId: string, logit: number): Promise<Manifest> {
   const registry = createModelRegistry({ repository, builtBundleDir: bundleDir, dataDir: session.server.dataDir });
   return registry.publish({
-    head: { dims: EMBEDDING_DIMS, tags: [TAUGHT], weights: new Float32Array(EMBEDDING_DIMS), bias: Float32Array.of(logit) },
-    tags: [{ id: TAUGHT, en: 'test tag', zh: '测试标签', threshold: 0.5, taught: true }],
+    head: { dims: EMBEDDING_DIMS, tags: [TAUGHT, 'coco:dog'], weights: new Float32Array(EMBEDDING_DIMS * 2), bias: Float32Array.of(logit, -12) },
+    tags: [
+      { id: TAUGHT, en: 'test tag', zh: '测试标签', threshold: 0.5, taught: true },
+      { id: 'coco:dog', en: 'dog', zh: '狗', pinyin: 'gou', threshold: 0.3, correction: { people: 3, baseThreshold: 0.3 } },
+    ],
     runId,
   });
 }
@@ -84,6 +90,12 @@ describe('the app updating its model', () => {
     expect(await choosePhoto(page, dog)).toBe('done');
     expect((await shownTags(page)).map((tag) => tag.id)).toContain(TAUGHT);
     expect(await stored(page)).toMatchObject({ model: good.version, choice: { active: good.version, previous: built } });
+    // The correction hides the dog on this photo, and the technical details say who changed it.
+    expect((await shownTags(page)).map((tag) => tag.id)).not.toContain('coco:dog');
+    await page.getByTestId('details').locator('summary').click();
+    const corrected = page.getByTestId('details-corrected').locator('dd[data-tag-id="coco:dog"]');
+    expect(await corrected.getAttribute('data-shown')).toBe('false');
+    expect(await corrected.textContent()).toMatch(/^现在隐藏，根据 3 人的反馈修正（原模型 \d+%）$/);
     await page.getByTestId('model-update-dismiss').click();
     expect(await note.count()).toBe(0);
 

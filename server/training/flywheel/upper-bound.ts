@@ -43,7 +43,8 @@ export async function upperBoundModel(photos: readonly BasePhoto[], classes: rea
   const entry: HeadEntry = {
     kind: 'head', file: 'head.onnx', input: HEAD_INPUT, inputDims: outcome.head.dims, outputs: { scores: HEAD_OUTPUT }, classes: outcome.head.tags,
   };
-  const headTags = headVocabulary(outcome.head.tags, outcome.thresholds, base.tags);
+  // True labels stand in for everyone: the correction's people are not counted.
+  const headTags = headVocabulary(outcome.head.tags, outcome.thresholds, base.tags, new Map());
   const inHead = new Set(outcome.head.tags);
   return models.load({ version: 'upper-bound', tags: [...base.tags.filter((tag) => !inHead.has(tag.id)), ...headTags], head: { entry, bytes: encodeHead(outcome.head) } });
 }
