@@ -134,9 +134,8 @@ export interface HeadTags {
  * The tags the head learns: those the base models do not output with at least `minPositives`
  * positive train photos a trusted device vouched for (vouchedItems), unless held back
  * (./tag-review.ts: the name, fewer than MIN_TEACHERS trusted teachers, no held-out positive named
- * by a trusted device that did not teach it, the
- * admin's decision or its absence; `support` per tag from ./teachers.ts, null when the labels are
- * true ones, not the crowd's), plus every tag the current head has (so none is dropped) except
+ * by a trusted device that did not teach it, the admin's decision or its absence; `support` per
+ * tag from ./teachers.ts, null when the labels are true ones, not the crowd's), plus every tag the current head has (so none is dropped) except
  * those an admin refused or merged into another, plus the base tags it corrects: those with
  * MIN_CORRECTION_LABELS, and those the current head corrects.
  */
