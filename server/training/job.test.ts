@@ -105,4 +105,17 @@ describe('the training job', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await repository.trainingRuns(10)).toHaveLength(1);
   });
+
+  it('counts only confident labels as seen by a run, as the schedule counts new ones', async () => {
+    const first = await storeLabelledPhotos(repository, { count: 40 });
+    // 120 labels, 40 of them unsure (p 0.6): a run has seen 80 confident ones.
+    const unsure = first.map((item, i) => (i % 3 === 0 ? { ...item, probability: 0.6 } : item));
+    await storeConsensus(repository, unsure, new Date('2026-03-01T10:00:00Z'));
+    const training = trainingJob({ minNewLabels: 160, watchMs: 10 });
+    await training.start('api').finished;
+    // 60 photos more: 260 confident labels, 180 more than the run saw; counted against all 120 labels, 140 would not be enough.
+    const more = await storeLabelledPhotos(repository, { count: 60, from: 40 });
+    await storeConsensus(repository, [...first, ...more].map((item, i) => (i < first.length && i % 3 === 0 ? { ...item, probability: 0.6 } : item)), new Date('2026-03-01T11:00:00Z'));
+    await expect.poll(async () => (await repository.trainingRuns(10)).map((run) => run.trigger), { timeout: 10_000 }).toEqual(['schedule', 'api']);
+  });
 });

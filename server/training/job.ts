@@ -7,8 +7,8 @@ import { numberSetting } from '../config-error.ts';
 import type { NewTagPolicy } from '../contract/admin.ts';
 import type { TrainingProgress, TrainingRun, TrainingTrigger } from '../contract/training.ts';
 import type { ModelRegistry } from '../models/registry.ts';
-import type { ConsensusItem, PhotoEmbedding, Repository } from '../storage/repository.ts';
-import { CONFIDENCE, EVERY_ITEM } from './dataset.ts';
+import type { PhotoEmbedding, Repository } from '../storage/repository.ts';
+import { CONFIDENCE, EVERY_ITEM, isConfident } from './dataset.ts';
 import { headVocabulary } from './taught-names.ts';
 import type { TagReview } from './tag-review.ts';
 import { taughtTagQueue, type QueuedTag } from './taught-tag-queue.ts';
@@ -138,7 +138,8 @@ export function createTrainingJob({ repository, registry, logger, newTags, minNe
     if (!bundle) throw new Error('There is no model bundle to train from: build one with `npm run models`');
     const { manifest } = bundle;
     const [{ learnable, baseTags, excluded, support, answerers, review }, embeddings] = await Promise.all([evidence(manifest), repository.photoEmbeddings()]);
-    await repository.setSetting(LABELS_SEEN, String(countLearnable(learnable)));
+    // Counted as the schedule counts them (watch): confident labels, on any tag.
+    await repository.setSetting(LABELS_SEEN, String(learnable.filter(isConfident).length));
     const currentHead = await headOf(manifest);
     return {
       manifest,
@@ -194,7 +195,7 @@ export function createTrainingJob({ repository, registry, logger, newTags, minNe
     const bundle = await registry.current();
     if (!bundle) return;
     const [items, merges, seen] = await Promise.all([repository.confidentItems(CONFIDENCE), repository.tagMerges(), repository.setting(LABELS_SEEN)]);
-    const learnable = countLearnable(items.filter((item) => !merges.has(item.tagKey)));
+    const learnable = items.filter((item) => !merges.has(item.tagKey)).length;
     if (learnable - Number(seen ?? 0) >= minNewLabels) start('schedule');
   }
 
@@ -225,14 +226,9 @@ export function trainingScheduleFromEnv(env: NodeJS.ProcessEnv): Pick<TrainingJo
   return { minNewLabels, watchMs: DEFAULT_WATCH_MS };
 }
 
-/** Tags the base models output (detector and classifier classes): the head never learns them. */
+/** Tags the base models output (detector and classifier classes): the head corrects them rather than learning them anew. */
 function baseTagsOf(manifest: Manifest): Set<string> {
   return new Set(manifest.models.flatMap((model) => (model.kind === 'head' ? [] : model.classes)));
-}
-
-/** Labels the head could learn from: confident ones on any tag (a new one, or a base tag it may correct). */
-function countLearnable(items: readonly ConsensusItem[]): number {
-  return items.length;
 }
 
 /** Without a head yet, the embedding width most photos were sent with (apps on older bundles may send another). */
