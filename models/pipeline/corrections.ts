@@ -20,7 +20,7 @@ export function logit(probability: number): number {
   return Math.log(p / (1 - p));
 }
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+export const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /** A base score moved by a correction's log-odds. */
 export const correctedScore = (baseScore: number | undefined, shift: number) => sigmoid(logit(flooredBaseScore(baseScore)) + shift);

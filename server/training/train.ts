@@ -1,4 +1,5 @@
 import type { ModelMetrics, TrainingData, TrainingProgress } from '../contract/training.ts';
+import { sigmoid } from '../../models/pipeline/corrections.ts';
 import type { ConsensusItem, PhotoEmbedding } from '../storage/repository.ts';
 import { calibrateThresholds } from './calibrate.ts';
 import { buildTrainingSet, chooseHeadTags, isPositive, MIN_CORRECTION_LABELS, MIN_POSITIVES, vouchedItems, type BuiltTrainingSet, type HeadTags } from './dataset.ts';
@@ -187,8 +188,6 @@ function offsetRows(set: TrainingSet, rows: readonly number[], columns: readonly
   });
   return offset;
 }
-
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 function rowsOf(set: TrainingSet, split: 'train' | 'heldOut'): number[] {
   return set.split.flatMap((s, row) => (s === split ? [row] : []));
