@@ -68,8 +68,8 @@ export async function tagSupport(
   const answerers = new Map<string, Set<string>>();
   /** Per device: answers on confidently settled base tags, and how many of them agreed. */
   const record = new Map<string, { agreed: number; answered: number }>();
-  /** Per new tag: who named it on train photos, and who named it on each photo. */
-  const named = new Map<string, { train: Set<string>; namers: Map<string, Set<string>> }>();
+  /** Per new tag: who named it on each photo. */
+  const named = new Map<string, Map<string, Set<string>>>();
   let cursor: string | null = null;
   for (;;) {
     const page = await repository.eventsAfter(cursor, PAGE);
@@ -88,10 +88,9 @@ export async function tagSupport(
           device.answered++;
           if (settled === present) device.agreed++;
         } else if (present) {
-          const tag = named.get(tagKey) ?? { train: new Set<string>(), namers: new Map<string, Set<string>>() };
-          named.set(tagKey, tag);
-          tag.namers.set(event.photoId, (tag.namers.get(event.photoId) ?? new Set<string>()).add(event.deviceId));
-          if (splitOf(event.photoId) === 'train') tag.train.add(event.deviceId);
+          const namers = named.get(tagKey) ?? new Map<string, Set<string>>();
+          named.set(tagKey, namers);
+          namers.set(event.photoId, (namers.get(event.photoId) ?? new Set<string>()).add(event.deviceId));
         }
       }
     }
@@ -102,7 +101,9 @@ export async function tagSupport(
     return !excluded.has(deviceId) && device !== undefined && device.agreed >= MIN_AGREED && device.agreed >= MIN_AGREEMENT * device.answered;
   };
   const support = new Map(
-    [...named].map(([tagKey, { train, namers }]): [string, TagSupport] => {
+    [...named].map(([tagKey, namers]): [string, TagSupport] => {
+      // Its teachers: who named it on a train photo.
+      const train = new Set([...namers].flatMap(([photoId, devices]) => (splitOf(photoId) === 'train' ? [...devices] : [])));
       const namedBy = (photoId: string, counts: (device: string) => boolean) => [...namers.get(photoId)!].some((device) => trusted(device) && counts(device));
       const photos = [...namers.keys()];
       const witnessedPhotos = new Set(photos.filter((photoId) => splitOf(photoId) === 'heldOut' && namedBy(photoId, (device) => !train.has(device))));
